@@ -1,0 +1,39 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ReportingPipeline.Core.Contract;
+
+/// <summary>The one JSON dialect the pipeline writes: snake_case names and enum values, periods as <c>YYYY-MM</c>.</summary>
+public static class PipelineJson
+{
+    public static readonly JsonSerializerOptions Options = Create(indented: true);
+
+    public static readonly JsonSerializerOptions Compact = Create(indented: false);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // Chinese stays readable in the files; HTML-sensitive characters are still escaped.
+            Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+            MaxDepth = 32,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new PeriodJsonConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed class PeriodJsonConverter : JsonConverter<Period>
+    {
+        public override Period Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Period.TryParse(reader.GetString(), out var period) ? period : throw new JsonException("Expected a period YYYY-MM.");
+
+        public override void Write(Utf8JsonWriter writer, Period value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+}

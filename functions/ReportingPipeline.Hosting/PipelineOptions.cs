@@ -1,0 +1,4 @@
+namespace ReportingPipeline.Hosting;
+
+/// <summary>Placeholder until the handlers land.</summary>
+internal static class PipelineOptionsPlaceholder;
