@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ReportingPipeline.Core.Contract;
 
 namespace ReportingPipeline.Core.Ports;
@@ -40,6 +41,7 @@ public sealed record LedgerEntry(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>The upload that is the current accepted version, or null when none was accepted.</summary>
+    [JsonIgnore]
     public UploadRecord? Current =>
         CurrentVersion == 0 ? null : Uploads.LastOrDefault(u => u.Version == CurrentVersion && u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings);
 

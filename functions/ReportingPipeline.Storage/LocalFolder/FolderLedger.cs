@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Ports;
+
+namespace ReportingPipeline.Storage.LocalFolder;
+
+/// <summary>
+/// The submission ledger on disk: one JSON file per station and month under <c>{root}/{period}/{station}.json</c>.
+/// The ETag is the hash of the file's bytes; compare-and-swap runs under a per-entry file lock, so two
+/// workers (threads or processes) can never both write version N.
+/// </summary>
+public sealed class FolderLedger : ISubmissionLedger
+{
+    public FolderLedger(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public Task<VersionedLedgerEntry?> GetAsync(Period period, string stationCode, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(PathOf(period, stationCode)));
+
+    public Task<bool> TryAddAsync(LedgerEntry entry, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(entry.Period, entry.StationCode);
+        return FolderPaths.WithLockAsync(LockOf(path), () =>
+        {
+            if (File.Exists(path))
+            {
+                return false;
+            }
+
+            Write(path, entry);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<bool> TryReplaceAsync(LedgerEntry entry, string etag, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(entry.Period, entry.StationCode);
+        return FolderPaths.WithLockAsync(LockOf(path), () =>
+        {
+            var current = Read(path);
+            if (current is null || current.ETag != etag)
+            {
+                return false;
+            }
+
+            Write(path, entry);
+            return true;
+        }, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<LedgerEntry> ListAsync(Period? period = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        IEnumerable<string> folders = period is { } p
+            ? [Path.Combine(Root, p.ToString())]
+            : Directory.EnumerateDirectories(Root).Where(d => Period.TryParse(Path.GetFileName(d), out _)).Order(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Read(file) is { } entry)
+                {
+                    yield return entry.Entry;
+                }
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private string PathOf(Period period, string stationCode) =>
+        FolderPaths.Resolve(Root, period.ToString(), stationCode + ".json");
+
+    private string LockOf(string path) =>
+        Path.Combine(Root, FolderPaths.TempFolder, "locks", Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '_'));
+
+    private void Write(string path, LedgerEntry entry) =>
+        FolderPaths.WriteAtomically(Root, path, file => JsonSerializer.Serialize(file, entry, PipelineJson.Options));
+
+    private static VersionedLedgerEntry? Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var entry = JsonSerializer.Deserialize<LedgerEntry>(bytes, PipelineJson.Options)
+            ?? throw new InvalidDataException($"Ledger file {path} is empty.");
+        return new VersionedLedgerEntry(entry, Convert.ToHexString(SHA256.HashData(bytes)));
+    }
+}
