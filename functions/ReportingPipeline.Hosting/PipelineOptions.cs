@@ -1,4 +1,0 @@
-namespace ReportingPipeline.Hosting;
-
-/// <summary>Placeholder until the handlers land.</summary>
-internal static class PipelineOptionsPlaceholder;
