@@ -50,7 +50,9 @@ public sealed class SubmissionIngestor(
         {
             var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
             var rejected = new ValidationResult(null, [issue]);
-            return await WriteReportAsync(BuildReport(blobName, null, null, SubmissionStatus.Rejected, null, sha256, item.Size, receivedAt, time.GetUtcNow(), false, rejected, reference), false, cancellationToken);
+            var report = SubmissionReports.Create(blobName, null, null, SubmissionStatus.Rejected, null, sha256, item.Size, receivedAt,
+                time.GetUtcNow(), false, options.Deadline, rejected, reference);
+            return await WriteReportAsync(report, false, cancellationToken);
         }
 
         var raw = content.Bytes is null
@@ -87,8 +89,8 @@ public sealed class SubmissionIngestor(
                 }
             }
 
-            var report = BuildReport(blobName, path, reference.FindStation(path.StationCode)?.Name, decision.Upload.Status, decision.Upload.Version,
-                sha256, item.Size, receivedAt, decision.Upload.ProcessedAt, decision.Upload.OnTime, validation, reference);
+            var report = SubmissionReports.Create(blobName, path.StationCode, path.Period, decision.Upload.Status, decision.Upload.Version,
+                sha256, item.Size, receivedAt, decision.Upload.ProcessedAt, decision.Upload.OnTime, options.Deadline, validation, reference);
             var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken);
             logger.LogInformation("{BlobName}: {Status}, version {Version}, {Errors} errors, {Warnings} warnings{Redelivered}",
                 blobName, report.Status, report.Version, report.Errors, report.Warnings, decision.AlreadyProcessed ? " (already processed)" : string.Empty);
@@ -155,20 +157,6 @@ public sealed class SubmissionIngestor(
         }
 
         return new IngestResult(report, alreadyProcessed, jsonName, htmlName);
-    }
-
-    private SubmissionReport BuildReport(
-        string blobName, SubmissionPath? path, string? stationName, SubmissionStatus status, int? version, string sha256, long bytes,
-        DateTimeOffset receivedAt, DateTimeOffset processedAt, bool onTime, ValidationResult validation, ReferenceData reference)
-    {
-        var submission = validation.Submission;
-        SectionCounts? counts = submission is null || path is null ? null : new SectionCounts(
-            submission.Visits.Count, submission.Services.Count, submission.Hotline.Count, submission.Funds.Count,
-            reference.VillagesOf(path.StationCode).Count, submission.Visits.Select(v => v.VillageCode).Distinct(StringComparer.Ordinal).Count());
-        var ordered = validation.Issues.OrderByDescending(i => i.Severity).ToList();
-        return new SubmissionReport(SubmissionReport.SchemaId, blobName, SubmissionPath.FileNameOf(blobName), path?.StationCode, stationName,
-            path?.Period.ToString(), status, version, sha256, bytes, receivedAt, processedAt,
-            path is null ? null : options.Deadline.DeadlineOf(path.Period), onTime, validation.Errors, validation.Warnings, counts, ordered);
     }
 
     /// <summary>The blob's bytes (null when over the size limit) and the SHA-256 of all of it.</summary>
