@@ -14,12 +14,76 @@ public sealed record IntakeDecision(SubmissionStatus Status, int? Version, bool 
 /// <summary>The pure decision: given the ledger's entry and a validated file, what happens.</summary>
 public static class IntakeDecider
 {
+    /// <summary>
+    /// Decides the outcome of <paramref name="upload"/>. A redelivered upload (same blob, same content) returns
+    /// what was decided the first time and changes nothing. Errors reject the file and never touch the current
+    /// version; content identical to the current version is a duplicate; anything else accepted becomes the
+    /// next version (versions count accepted uploads only). Every other upload is appended to the audit trail.
+    /// </summary>
+    /// <param name="current">The ledger's entry for the upload's station and month, or null when there is none yet.</param>
     public static IntakeDecision Decide(
         LedgerEntry? current,
         IncomingUpload upload,
         ValidationResult validation,
         DeadlinePolicy deadline,
         DateTimeOffset processedAt,
-        string processedBy) =>
-        throw new NotImplementedException("TODO(decision)");
+        string processedBy)
+    {
+        var entry = current ?? LedgerEntry.Empty(upload.Period, upload.StationCode);
+        if (entry.Period != upload.Period || !string.Equals(entry.StationCode, upload.StationCode, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Ledger entry {entry.Period}/{entry.StationCode} is not the upload's {upload.Period}/{upload.StationCode}.", nameof(current));
+        }
+
+        if (entry.FindUpload(upload.BlobName, upload.Sha256) is { } earlier)
+        {
+            return new IntakeDecision(earlier.Status, earlier.Version, earlier.OnTime, earlier, entry, AlreadyProcessed: true);
+        }
+
+        var (status, version) = validation.HasErrors
+            ? (SubmissionStatus.Rejected, (int?)null)
+            : entry.Current is { } accepted && string.Equals(accepted.Sha256, upload.Sha256, StringComparison.OrdinalIgnoreCase)
+                ? (SubmissionStatus.Duplicate, entry.CurrentVersion)
+                : (validation.Warnings > 0 ? SubmissionStatus.AcceptedWithWarnings : SubmissionStatus.Accepted, entry.CurrentVersion + 1);
+
+        var onTime = deadline.IsOnTime(upload.Period, upload.ReceivedAt);
+        var record = new UploadRecord(
+            upload.BlobName, upload.Sha256, upload.Bytes, upload.ReceivedAt, processedAt,
+            status, version, onTime, validation.Errors, validation.Warnings, processedBy);
+        var isNewVersion = status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings;
+        var next = entry with
+        {
+            CurrentVersion = isNewVersion ? version!.Value : entry.CurrentVersion,
+            Uploads = [.. entry.Uploads, record],
+            UpdatedAt = processedAt,
+        };
+        return new IntakeDecision(status, version, onTime, record, next, AlreadyProcessed: false);
+    }
+}
+
+/// <summary>A month of a station's history to compare a new upload with: its current accepted version in staging.</summary>
+public sealed record HistoryMonth(Period Period, string Sha256, int Version)
+{
+    public string StagedBlobName(string stationCode) => StagedSubmission.BlobNameFor(Period, stationCode, Sha256);
+}
+
+/// <summary>Picks the months a new upload's outlier check compares with.</summary>
+public static class OutlierHistory
+{
+    /// <summary>How many recent accepted months the outlier check looks at.</summary>
+    public const int Months = 6;
+
+    /// <summary>
+    /// The station's most recent accepted months before <paramref name="period"/> (up to <see cref="Months"/>),
+    /// newest first, from its ledger entries; months without an accepted version are skipped.
+    /// </summary>
+    public static IReadOnlyList<HistoryMonth> Pick(IEnumerable<LedgerEntry> entries, string stationCode, Period period) =>
+        entries
+            .Where(e => string.Equals(e.StationCode, stationCode, StringComparison.Ordinal) && e.Period < period)
+            .Select(e => (e.Period, Current: e.Current))
+            .Where(e => e.Current is not null)
+            .OrderByDescending(e => e.Period)
+            .Take(Months)
+            .Select(e => new HistoryMonth(e.Period, e.Current!.Sha256, e.Current.Version ?? 0))
+            .ToList();
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using ReportingPipeline.Core.Contract;
+
+namespace ReportingPipeline.Core.Validation;
+
+/// <summary>
+/// Flags a month's total far above the station's own recent history: more than <see cref="Factor"/> times the
+/// median of the same total over its last accepted months, and above <see cref="Floor"/> so that small
+/// stations going from 2 to 7 are left alone.
+/// </summary>
+internal static class OutlierCheck
+{
+    internal const int HistoryMonths = 6;
+    internal const int MinHistoryMonths = 3;
+    internal const long Factor = 3;
+    internal const long Floor = 50;
+
+    public static void Check(IReadOnlyDictionary<SectionDefinition, ParsedSection> sections, SubmissionHeader header, IReadOnlyList<Submission> history, List<ValidationIssue> issues)
+    {
+        var months = history
+            .Where(h => header.Station is null || h.Station.StationCode == header.Station.StationCode)
+            .Where(h => header.Period is not { } period || h.Station.Period < period)
+            .OrderByDescending(h => h.Station.Period)
+            .Take(HistoryMonths)
+            .Select(SubmissionMapper.CountTotals)
+            .ToList();
+        if (months.Count < MinHistoryMonths)
+        {
+            return;
+        }
+
+        foreach (var section in SubmissionContract.Sections)
+        {
+            var parsed = sections[section];
+            foreach (var field in section.Fields.Where(f => f.Kind == FieldKind.Count))
+            {
+                var values = parsed.Rows.Select(r => r.Count(field)).OfType<long>().ToList();
+                if (values.Count == 0)
+                {
+                    continue;
+                }
+
+                var total = values.Sum();
+                var past = months.Where(m => m.ContainsKey((section.Key, field.Key))).Select(m => m[(section.Key, field.Key)]).ToList();
+                if (past.Count < MinHistoryMonths)
+                {
+                    continue;
+                }
+
+                var median = Median(past);
+                if (total > Floor && total > Factor * median)
+                {
+                    var args = SectionParser.Args(section, field);
+                    args["value"] = RuleCatalogue.Format(total);
+                    args["median"] = median.ToString("#,0.#", CultureInfo.InvariantCulture);
+                    args["months"] = past.Count.ToString(CultureInfo.InvariantCulture);
+                    issues.Add(RuleCatalogue.FarAboveHistory.Issue(parsed.ColumnLocation(field), section.Key, field.Key,
+                        total.ToString(CultureInfo.InvariantCulture), args));
+                }
+            }
+        }
+    }
+
+    internal static decimal Median(IReadOnlyList<long> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2m;
+    }
+}
