@@ -64,11 +64,11 @@ internal static class ValidateCommand
         if (station is not null && period is { } known)
         {
             var decision = IntakeDecider.Decide(null, new IncomingUpload(blobName, known, station, sha256, bytes, now), validation, deadline, now, "pipeline validate");
-            report = SubmissionReports.Create(blobName, station, known, decision.Status, decision.Version, sha256, bytes, now, now, decision.OnTime, deadline, validation, reference);
+            report = SubmissionReportBuilder.Build(decision, validation, reference, deadline);
         }
         else
         {
-            report = SubmissionReports.Create(blobName, station, period, Core.Ports.SubmissionStatus.Rejected, null, sha256, bytes, now, now, false, deadline, validation, reference);
+            report = SubmissionReportBuilder.Rejected(blobName, station, period, sha256, bytes, now, now, validation, reference, deadline);
         }
 
         if (cl.Has("--json"))

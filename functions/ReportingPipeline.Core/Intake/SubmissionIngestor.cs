@@ -50,8 +50,7 @@ public sealed class SubmissionIngestor(
         {
             var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
             var rejected = new ValidationResult(null, [issue]);
-            var report = SubmissionReports.Create(blobName, null, null, SubmissionStatus.Rejected, null, sha256, item.Size, receivedAt,
-                time.GetUtcNow(), false, options.Deadline, rejected, reference);
+            var report = SubmissionReportBuilder.Rejected(blobName, null, null, sha256, item.Size, receivedAt, time.GetUtcNow(), rejected, reference, options.Deadline);
             return await WriteReportAsync(report, false, cancellationToken);
         }
 
@@ -89,8 +88,7 @@ public sealed class SubmissionIngestor(
                 }
             }
 
-            var report = SubmissionReports.Create(blobName, path.StationCode, path.Period, decision.Upload.Status, decision.Upload.Version,
-                sha256, item.Size, receivedAt, decision.Upload.ProcessedAt, decision.Upload.OnTime, options.Deadline, validation, reference);
+            var report = SubmissionReportBuilder.Build(decision, validation, reference, options.Deadline);
             var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken);
             logger.LogInformation("{BlobName}: {Status}, version {Version}, {Errors} errors, {Warnings} warnings{Redelivered}",
                 blobName, report.Status, report.Version, report.Errors, report.Warnings, decision.AlreadyProcessed ? " (already processed)" : string.Empty);
