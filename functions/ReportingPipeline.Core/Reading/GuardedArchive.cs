@@ -136,10 +136,17 @@ internal sealed class GuardedArchive : IDisposable
         string.Create(CultureInfo.InvariantCulture, $"“{entryName}”的压缩比超过 {limits.MaxCompressionRatio}:1"),
         string.Create(CultureInfo.InvariantCulture, $"'{entryName}' is compressed more than {limits.MaxCompressionRatio}:1"));
 
-    /// <summary>Counts what the inflater really produces; the declared sizes were only a first filter.</summary>
+    /// <summary>
+    /// Counts what the inflater really produces (the declared sizes were only a first filter) and checks the
+    /// entry's CRC at its end: the runtime stops inflating at the declared size, so a lying size shows up as
+    /// a wrong checksum, as does damaged data that still inflates.
+    /// </summary>
     private sealed class InflationCounter(GuardedArchive archive, Stream inner, ZipArchiveEntry entry) : Stream
     {
+        private static readonly uint[] CrcTable = BuildCrcTable();
+
         private long _read;
+        private uint _crc = 0xFFFF_FFFF;
 
         public override bool CanRead => true;
 
@@ -170,6 +177,22 @@ internal sealed class GuardedArchive : IDisposable
                     $"“{entry.FullName}”已损坏，无法解压", $"'{entry.FullName}' is damaged and cannot be decompressed");
             }
 
+            if (n == 0)
+            {
+                if (~_crc != entry.Crc32)
+                {
+                    throw SubmissionReadException.Unreadable(
+                        $"“{entry.FullName}”校验失败，文件已损坏", $"'{entry.FullName}' fails its checksum: the file is damaged");
+                }
+
+                return 0;
+            }
+
+            foreach (var b in buffer[..n])
+            {
+                _crc = CrcTable[(_crc ^ b) & 0xFF] ^ (_crc >> 8);
+            }
+
             _read += n;
             archive._inflated += n;
             if (archive._inflated > archive._limits.MaxUncompressedBytes)
@@ -187,6 +210,23 @@ internal sealed class GuardedArchive : IDisposable
 
         public override void Flush()
         {
+        }
+
+        private static uint[] BuildCrcTable()
+        {
+            var table = new uint[256];
+            for (var i = 0u; i < 256; i++)
+            {
+                var c = i;
+                for (var k = 0; k < 8; k++)
+                {
+                    c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1;
+                }
+
+                table[i] = c;
+            }
+
+            return table;
         }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
