@@ -9,6 +9,9 @@ public enum SubmissionFormat
     Xlsx,
     Json,
     ZipCsv,
+
+    /// <summary>Any other file type: refused before reading, with <see cref="RuleCatalogue.UnsupportedType"/>.</summary>
+    Unsupported,
 }
 
 /// <summary>A cell's text exactly as the file held it (a cached formula value for a formula cell), and where.</summary>

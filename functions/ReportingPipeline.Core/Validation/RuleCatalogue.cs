@@ -92,8 +92,8 @@ public static class RuleCatalogue
         "请使用标准模板重新填写并上传。", "Fill in the standard template again and upload it.");
 
     public static readonly ValidationRule Encrypted = new("file.encrypted", Severity.Error, File,
-        "文件设置了密码或已加密，无法读取。", "The file is password-protected or encrypted and cannot be read.",
-        "请取消文件密码后重新上传。", "Remove the password from the file and upload it again.");
+        "文件设置了密码或已加密，无法读取（{reason}）。", "The file is password-protected or encrypted and cannot be read ({reason_en}).",
+        "请取消文件密码后重新上传；如为旧版 .xls 文件，请在 Excel 中另存为 .xlsx。", "Remove the password from the file and upload it again; for a legacy .xls file, save it as .xlsx in Excel.");
 
     public static readonly ValidationRule MacroEnabled = new("file.macro", Severity.Error, File,
         "文件包含宏（VBA），出于安全原因不予接收。", "The file contains macros (VBA) and is refused for security reasons.",
@@ -181,6 +181,10 @@ public static class RuleCatalogue
         "“{section}”表的行数超过上限 {limit}。", "Section '{section}' has more than {limit} rows.",
         "请删除空白行和无关数据后再上传。", "Delete blank and unrelated rows, then upload again.");
 
+    public static readonly ValidationRule DuplicateSection = new("structure.duplicate_section", Severity.Error, Structure,
+        "工作表（或文件）“{value}”与“{first}”都对应“{label}”（{section}），无法确定以哪一个为准。", "Sheets (or files) '{value}' and '{first}' both hold section '{section}' ({label}); it is unclear which one counts.",
+        "请删除多余的一个，只保留一份。", "Delete one of them and keep a single copy.");
+
     // Cells and rows
     public static readonly ValidationRule NotCount = new("cell.not_count", Severity.Error, Cell,
         "“{label}”应为非负整数，实际为“{value}”。", "'{field}' must be a non-negative whole number, not '{value}'.",
@@ -260,6 +264,7 @@ public static class RuleCatalogue
         NotCount, BadHours, BadMoney, UnknownEnum, BlankRequired, TextTooLong, VillageNotInTown, DuplicateKey,
         CertifiedExceedsWorkers, ResolvedExceedsServed, SupportSumMismatch, SpentExceedsReceived,
         VillagesNotVisited, NoActivity, CertifiedShareLow, FarAboveHistory,
+        DuplicateSection,
     ];
 
     public static ValidationRule ById(string id) =>

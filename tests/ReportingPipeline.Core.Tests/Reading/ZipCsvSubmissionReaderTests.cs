@@ -1,0 +1,72 @@
+using System.Text;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Reading;
+using ReportingPipeline.Core.Validation;
+
+namespace ReportingPipeline.Core.Tests.Reading;
+
+public sealed class ZipCsvSubmissionReaderTests
+{
+    static ZipCsvSubmissionReaderTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    [Fact]
+    public void Read_WrittenSubmission_RoundTripsEveryCell()
+    {
+        var raw = SubmissionFiles.Read(SubmissionFiles.ZipCsv(SubmissionFiles.Sample), "report.zip");
+
+        Assert.Equal(SubmissionFormat.ZipCsv, raw.Format);
+        Assert.Empty(raw.Issues);
+        SubmissionFiles.AssertHolds(raw, SubmissionFiles.Sample, enumLabels: false);
+    }
+
+    [Fact]
+    public void Read_Gb18030WithChineseNamesInAFolder_DecodesAndMaps()
+    {
+        var bytes = SubmissionFiles.ZipCsv(SubmissionFiles.Sample, Encoding.GetEncoding(54936), labels: true, folder: "十月/");
+
+        var raw = SubmissionFiles.Read(bytes, "report.zip");
+
+        SubmissionFiles.AssertHolds(raw, SubmissionFiles.Sample, enumLabels: false);
+        Assert.Equal("十月/走访.csv", raw.Find(SubmissionContract.Visits)!.SourceName);
+    }
+
+    [Fact]
+    public void Read_Utf8WithBom_StripsTheBomFromTheFirstHeader()
+    {
+        var csv = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("village_code,resident_visits\n440103001001,3\n")).ToArray();
+
+        var section = Assert.Single(SubmissionFiles.Read(SubmissionFiles.Zip(("visits.csv", csv)), "a.zip").Sections);
+
+        Assert.Equal("village_code", section.Headers[0].Text);
+    }
+
+    [Fact]
+    public void Read_QuotedCellsAndBlankRecords_KeepRecordNumbersAndText()
+    {
+        var csv = "\r\nline_id,calls\r\n\"HL,1\",\"4\"\"\"\r\n,\r\n\"multi\nline\",5\r\n\"HL3\"";
+
+        var section = Assert.Single(SubmissionFiles.Read(SubmissionFiles.Zip(("hotline.csv", Encoding.UTF8.GetBytes(csv))), "a.zip").Sections);
+
+        Assert.Equal([3, 5, 6], section.Rows.Select(r => r.Row));
+        Assert.Equal(["HL,1", "4\""], section.Rows[0].Cells.Select(c => c!.Text));
+        Assert.Equal("multi\nline", section.Rows[1].Cells[0]!.Text);
+        Assert.Null(section.Rows[2].Cells[1]);
+        Assert.Equal(new SourceLocation("hotline.csv", 5, "B"), section.Rows[1].Cells[1]!.Location);
+    }
+
+    [Fact]
+    public void Read_ZipToolLeftovers_AreIgnoredAndOtherFilesWarned()
+    {
+        var bytes = SubmissionFiles.Zip(
+            ("__MACOSX/._visits.csv", [0, 5, 0]),
+            ("funds.csv", Encoding.UTF8.GetBytes("source,received\nprovince,1\n")),
+            ("readme.txt", Encoding.UTF8.GetBytes("hello")));
+
+        var raw = SubmissionFiles.Read(bytes, "a.zip");
+
+        Assert.Same(SubmissionContract.Funds, Assert.Single(raw.Sections).Definition);
+        var issue = Assert.Single(raw.Issues);
+        Assert.Equal(RuleCatalogue.UnknownSection.Id, issue.RuleId);
+        Assert.Equal("readme.txt", issue.Value);
+    }
+}
