@@ -44,6 +44,7 @@ internal static class PipelineCommand
             {
                 "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
                 "validate" => await ValidateCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
+                "template" => await TemplateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
         }
