@@ -1,0 +1,127 @@
+using System.Globalization;
+
+namespace ReportingPipeline.Core.Contract;
+
+/// <summary>
+/// The typed <see cref="Submission"/> seen through the contract's declarations: for each section, its rows
+/// as cell values aligned with <see cref="SectionDefinition.Fields"/>. Writers (JSON, CSV, xlsx) and anything
+/// else that turns a typed submission back into cells read this one table instead of listing fields again.
+/// </summary>
+/// <remarks>
+/// A value is a <see cref="string"/> (text, codes, enum keys, the period as <c>YYYY-MM</c>), a <see cref="long"/>
+/// (counts), a <see cref="decimal"/> (hours, money), or null for a missing value.
+/// </remarks>
+public static class SubmissionFields
+{
+    private static readonly Dictionary<string, ISectionAccessor> Accessors = new ISectionAccessor[]
+    {
+        new SectionAccessor<StationSheet>(SubmissionContract.Station, s => [s.Station], new()
+        {
+            ["station_code"] = r => r.StationCode,
+            ["period"] = r => r.Period.ToString(),
+            ["prepared_by"] = r => r.PreparedBy,
+            ["social_workers"] = r => r.SocialWorkers,
+            ["certified_workers"] = r => r.CertifiedWorkers,
+            ["volunteers"] = r => r.Volunteers,
+            ["volunteer_hours"] = r => r.VolunteerHours,
+        }),
+        new SectionAccessor<VisitRecord>(SubmissionContract.Visits, s => s.Visits, new()
+        {
+            ["village_code"] = r => r.VillageCode,
+            ["resident_visits"] = r => r.ResidentVisits,
+            ["client_visits"] = r => r.ClientVisits,
+            ["case_files"] = r => r.CaseFiles,
+            ["newly_identified"] = r => r.NewlyIdentified,
+        }),
+        new SectionAccessor<ServiceRecord>(SubmissionContract.Services, s => s.Services, new()
+        {
+            ["village_code"] = r => r.VillageCode,
+            ["target_group"] = r => r.TargetGroup,
+            ["cases"] = r => r.Cases,
+            ["groups"] = r => r.Groups,
+            ["activities"] = r => r.Activities,
+            ["people_served"] = r => r.PeopleServed,
+        }),
+        new SectionAccessor<HotlineRecord>(SubmissionContract.Hotline, s => s.Hotline, new()
+        {
+            ["line_id"] = r => r.LineId,
+            ["duty_shifts"] = r => r.DutyShifts,
+            ["calls"] = r => r.Calls,
+            ["people_served"] = r => r.PeopleServed,
+            ["resolved"] = r => r.Resolved,
+            ["psychological"] = r => r.Psychological,
+            ["emotional"] = r => r.Emotional,
+            ["basic_needs"] = r => r.BasicNeeds,
+            ["other_support"] = r => r.OtherSupport,
+        }),
+        new SectionAccessor<FundRecord>(SubmissionContract.Funds, s => s.Funds, new()
+        {
+            ["source"] = r => r.Source,
+            ["received"] = r => r.Received,
+            ["spent"] = r => r.Spent,
+            ["in_kind"] = r => r.InKind,
+        }),
+    }.ToDictionary(a => a.Section.Key, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rows of <paramref name="section"/> in <paramref name="submission"/>, each aligned with the section's
+    /// fields. The key-value <c>station</c> section is one row.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<object?>> RowsOf(Submission submission, SectionDefinition section) =>
+        Accessors.TryGetValue(section.Key, out var accessor) && accessor.Section == section
+            ? accessor.Rows(submission)
+            : throw new ArgumentException($"Section {section.Key} is not part of the contract.", nameof(section));
+
+    /// <summary>A value as a CSV cell or report holds it: invariant digits, blank for missing.</summary>
+    public static string FormatInvariant(object? value) => value switch
+    {
+        null => string.Empty,
+        string text => text,
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private interface ISectionAccessor
+    {
+        SectionDefinition Section { get; }
+
+        IEnumerable<IReadOnlyList<object?>> Rows(Submission submission);
+    }
+
+    private sealed class SectionAccessor<TRecord> : ISectionAccessor
+    {
+        private readonly Func<Submission, IEnumerable<TRecord>> _records;
+        private readonly Func<TRecord, object?>[] _getters;
+
+        public SectionAccessor(SectionDefinition section, Func<Submission, IEnumerable<TRecord>> records, Dictionary<string, Func<TRecord, object?>> getters)
+        {
+            // A field added to the contract without an accessor here is a bug: fail on first use, loudly.
+            var declared = section.Fields.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+            if (!declared.SetEquals(getters.Keys))
+            {
+                throw new InvalidOperationException(
+                    $"SubmissionFields for section {section.Key} do not match the contract: declared {string.Join(',', declared)}, mapped {string.Join(',', getters.Keys)}.");
+            }
+
+            Section = section;
+            _records = records;
+            _getters = [.. section.Fields.Select(f => getters[f.Key])];
+        }
+
+        public SectionDefinition Section { get; }
+
+        public IEnumerable<IReadOnlyList<object?>> Rows(Submission submission)
+        {
+            foreach (var record in _records(submission))
+            {
+                var values = new object?[_getters.Length];
+                for (var i = 0; i < _getters.Length; i++)
+                {
+                    values[i] = _getters[i](record);
+                }
+
+                yield return values;
+            }
+        }
+    }
+}

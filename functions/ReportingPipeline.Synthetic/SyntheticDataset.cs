@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Reference;
+
+namespace ReportingPipeline.Synthetic;
+
+/// <summary>What <see cref="SyntheticDataset"/> writes besides the reference and the plan of what goes wrong.</summary>
+public sealed record SyntheticDatasetOptions
+{
+    public SubmissionMix Mix { get; init; } = SubmissionMix.Realistic;
+
+    /// <summary>
+    /// Writes a submission as the station's Excel workbook (the template writer). Given, about 40% of the files
+    /// are <c>.xlsx</c>; without it, files are <c>.json</c> and <c>.zip</c> only.
+    /// </summary>
+    public Action<Stream, Submission>? XlsxWriter { get; init; }
+
+    /// <summary>Files are independent; writing them on every core is safe and keeps the output identical.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>Counts of what was written.</summary>
+public sealed record SyntheticDatasetSummary(
+    int Stations,
+    int StationMonths,
+    int Missing,
+    int Files,
+    long Bytes,
+    IReadOnlyDictionary<string, int> FilesByFormat,
+    IReadOnlyDictionary<UploadKind, int> FilesByKind,
+    int LateFiles);
+
+/// <summary>
+/// Writes a synthetic dataset laid out like the storage containers, for <c>pipeline run --input DIR</c>:
+/// <code>
+/// reference/regions.csv, reference/stations.csv
+/// submissions/{period}/{station}/{file}     .xlsx / .json / .zip, as planned by <see cref="SyntheticSubmissions"/>
+/// submissions/_uploads.csv                  blob_name,received_at: each file's simulated upload time (UTC)
+/// plan.csv                                  what each station-month should come to (missing, kind, planted defect)
+/// </code>
+/// </summary>
+public static class SyntheticDataset
+{
+    public const string UploadsFileName = "_uploads.csv";
+
+    public const string PlanFileName = "plan.csv";
+
+    private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    public static async Task<SyntheticDatasetSummary> WriteAsync(
+        string outDir,
+        Scale scale,
+        Period firstPeriod,
+        int months,
+        int seed,
+        SyntheticDatasetOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var files = SyntheticReference.Generate(scale, seed);
+        var referenceDir = Path.Combine(outDir, "reference");
+        Directory.CreateDirectory(referenceDir);
+        await File.WriteAllTextAsync(Path.Combine(referenceDir, ReferenceLoader.RegionsFileName), files.RegionsCsv, Utf8NoBom, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(referenceDir, ReferenceLoader.StationsFileName), files.StationsCsv, Utf8NoBom, cancellationToken);
+        return await WriteSubmissionsAsync(outDir, files.Load(), firstPeriod, months, seed, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <c>submissions/</c> and <c>plan.csv</c> under <paramref name="outDir"/> for an existing reference
+    /// (the committed sample, say), for <paramref name="months"/> months from <paramref name="firstPeriod"/>.
+    /// </summary>
+    public static async Task<SyntheticDatasetSummary> WriteSubmissionsAsync(
+        string outDir,
+        ReferenceData reference,
+        Period firstPeriod,
+        int months,
+        int seed,
+        SyntheticDatasetOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        options ??= new SyntheticDatasetOptions();
+        var submissionsDir = Path.Combine(outDir, "submissions");
+        Directory.CreateDirectory(submissionsDir);
+        var generator = new SyntheticSubmissions(reference, seed, options.Mix);
+        var written = new ConcurrentBag<WrittenFile>();
+        var missing = new ConcurrentBag<StationMonthPlan>();
+        var plans = generator.Plan(firstPeriod, firstPeriod.Add(months - 1));
+
+        await Parallel.ForEachAsync(
+            plans,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
+            async (plan, ct) =>
+            {
+                if (plan.IsMissing)
+                {
+                    missing.Add(plan);
+                    return;
+                }
+
+                foreach (var file in Render(plan, seed, options.XlsxWriter))
+                {
+                    var path = Path.Combine(submissionsDir, plan.Period.ToString(), plan.Station.StationCode, file.FileName);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    await File.WriteAllBytesAsync(path, file.Content, ct);
+                    written.Add(file);
+                }
+            });
+
+        var ordered = written.OrderBy(f => f.Upload.ReceivedAt).ThenBy(f => f.BlobName, StringComparer.Ordinal).ToList();
+        var uploads = new StringBuilder();
+        CsvText.AppendRecord(uploads, "blob_name", "received_at");
+        foreach (var file in ordered)
+        {
+            CsvText.AppendRecord(uploads, file.BlobName, Iso(file.Upload.ReceivedAt));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(submissionsDir, UploadsFileName), uploads.ToString(), Utf8NoBom, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(outDir, PlanFileName), PlanCsv(ordered, missing), Utf8NoBom, cancellationToken);
+
+        return new SyntheticDatasetSummary(
+            reference.Stations.Count,
+            ordered.Select(f => (f.Plan.Station.StationCode, f.Plan.Period)).Distinct().Count() + missing.Count,
+            missing.Count,
+            ordered.Count,
+            ordered.Sum(f => (long)f.Content.Length),
+            ordered.GroupBy(f => f.Format).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            ordered.GroupBy(f => f.Upload.Kind).ToDictionary(g => g.Key, g => g.Count()),
+            ordered.Count(f => !f.Upload.OnTime));
+    }
+
+    /// <summary>One upload as a file: its name in the station's folder, its bytes, and what it is.</summary>
+    public sealed record WrittenFile(StationMonthPlan Plan, PlannedUpload Upload, string FileName, string Format, byte[] Content)
+    {
+        /// <summary>The blob name inside the <c>submissions</c> container: <c>{period}/{station}/{file}</c>.</summary>
+        public string BlobName => $"{Plan.Period}/{Plan.Station.StationCode}/{FileName}";
+    }
+
+    /// <summary>
+    /// The files of one station-month, deterministic in the seed: a format per station-month (stations tend
+    /// to resubmit in the format they first used), file names as people write them, zips in UTF-8 or GB18030.
+    /// </summary>
+    public static IReadOnlyList<WrittenFile> Render(StationMonthPlan plan, int seed, Action<Stream, Submission>? xlsxWriter = null)
+    {
+        var random = SeededRandom.For(seed, 4, long.Parse(plan.Station.StationCode, CultureInfo.InvariantCulture), plan.Period.Key);
+        var chineseName = random.NextDouble() < 0.3;
+        var baseName = chineseName
+            ? $"{plan.Station.Name}{plan.Period.Year}年{plan.Period.Month}月报表"
+            : $"{plan.Station.StationCode}_{plan.Period}";
+        var format = PickFormat(random, xlsxWriter is not null);
+        var files = new List<WrittenFile>();
+        foreach (var upload in plan.Uploads)
+        {
+            if (upload.Kind == UploadKind.Duplicate)
+            {
+                var original = files[^1];
+                files.Add(original with { Upload = upload, FileName = Path.GetFileNameWithoutExtension(original.FileName) + "(1)" + Path.GetExtension(original.FileName) });
+                continue;
+            }
+
+            if (upload.Kind == UploadKind.Correction && random.NextDouble() < 0.2)
+            {
+                format = PickFormat(random, xlsxWriter is not null);
+            }
+
+            var suffix = upload.Attempt == 1 ? string.Empty : chineseName ? $"（修改{upload.Attempt - 1}）" : $"_v{upload.Attempt}";
+            using var content = new MemoryStream();
+            switch (format)
+            {
+                case "xlsx":
+                    xlsxWriter!(content, upload.Submission);
+                    break;
+                case "json":
+                    SubmissionJsonWriter.Write(content, upload.Submission);
+                    break;
+                default:
+                    var (encoding, headers) = random.NextDouble() switch
+                    {
+                        < 0.35 => (SubmissionCsvZipWriter.Gb18030, CsvHeaderStyle.Labels),
+                        < 0.70 => (SubmissionCsvZipWriter.Utf8WithBom, random.Pick([CsvHeaderStyle.Keys, CsvHeaderStyle.Labels, CsvHeaderStyle.Template])),
+                        _ => (Utf8NoBom, CsvHeaderStyle.Keys),
+                    };
+                    SubmissionCsvZipWriter.Write(content, upload.Submission, encoding, headers);
+                    break;
+            }
+
+            files.Add(new WrittenFile(plan, upload, $"{baseName}{suffix}.{format}", format, content.ToArray()));
+        }
+
+        return files;
+    }
+
+    private static string PickFormat(Random random, bool xlsx) => (xlsx, random.NextDouble()) switch
+    {
+        (true, < 0.4) => "xlsx",
+        (true, < 0.7) or (false, < 0.5) => "json",
+        _ => "zip",
+    };
+
+    private static string PlanCsv(List<WrittenFile> files, IEnumerable<StationMonthPlan> missing)
+    {
+        var csv = new StringBuilder();
+        CsvText.AppendRecord(csv, "period", "station_code", "blob_name", "attempt", "kind", "defect", "received_at", "on_time", "format");
+        var rows = files
+            .Select(f => (f.Plan.Period, f.Plan.Station.StationCode, Fields: new[]
+            {
+                f.Plan.Period.ToString(), f.Plan.Station.StationCode, f.BlobName, f.Upload.Attempt.ToString(CultureInfo.InvariantCulture),
+                Snake(f.Upload.Kind.ToString()), Snake(f.Upload.Defect.ToString()), Iso(f.Upload.ReceivedAt), f.Upload.OnTime ? "true" : "false", f.Format,
+            }))
+            .Concat(missing.Select(m => (m.Period, m.Station.StationCode, Fields: new[]
+            {
+                m.Period.ToString(), m.Station.StationCode, string.Empty, "0", "missing", "none", string.Empty, string.Empty, string.Empty,
+            })))
+            .OrderBy(r => r.Period).ThenBy(r => r.StationCode, StringComparer.Ordinal).ThenBy(r => r.Fields[3], StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            CsvText.AppendRecord(csv, row.Fields);
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Snake(string pascal)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+}

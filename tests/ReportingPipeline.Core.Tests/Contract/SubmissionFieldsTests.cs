@@ -1,0 +1,46 @@
+using ReportingPipeline.Core.Contract;
+
+namespace ReportingPipeline.Core.Tests.Contract;
+
+public sealed class SubmissionFieldsTests
+{
+    private static readonly Submission Sample = new(
+        new StationSheet("440103001", new Period(2022, 6), "陈嘉欣", 40, 30, null, 131.5m),
+        [new VisitRecord("440103001001", 50, 20, 1, null)],
+        [new ServiceRecord("440103001001", "elderly", 2, 1, 5, 180)],
+        [],
+        [new FundRecord("province", 120000m, 99999.50m, 0m)]);
+
+    [Fact]
+    public void RowsOf_EverySection_AlignsValuesWithTheContractsFields()
+    {
+        foreach (var section in SubmissionContract.Sections)
+        {
+            Assert.All(SubmissionFields.RowsOf(Sample, section), row => Assert.Equal(section.Fields.Count, row.Count));
+        }
+    }
+
+    [Fact]
+    public void RowsOf_Station_IsOneRowWithTypedValuesAndNullForMissing()
+    {
+        var row = Assert.Single(SubmissionFields.RowsOf(Sample, SubmissionContract.Station));
+        var byKey = SubmissionContract.Station.Fields.Select((f, i) => (f.Key, Value: row[i])).ToDictionary(x => x.Key, x => x.Value);
+
+        Assert.Equal("440103001", byKey["station_code"]);
+        Assert.Equal("2022-06", byKey["period"]);
+        Assert.Equal(40L, byKey["social_workers"]);
+        Assert.Null(byKey["volunteers"]);
+        Assert.Equal(131.5m, byKey["volunteer_hours"]);
+    }
+
+    [Fact]
+    public void RowsOf_EmptySection_HasNoRows() => Assert.Empty(SubmissionFields.RowsOf(Sample, SubmissionContract.Hotline));
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("沙面", "沙面")]
+    [InlineData(1234567L, "1234567")]
+    [InlineData(99999.5, "99999.5")]
+    public void FormatInvariant_WritesMachineText(object? value, string expected) =>
+        Assert.Equal(expected, SubmissionFields.FormatInvariant(value is double d ? (decimal)d : value));
+}
