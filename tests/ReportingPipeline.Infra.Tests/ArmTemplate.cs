@@ -101,19 +101,34 @@ public sealed partial class ArmScope(JsonObject template, IReadOnlyDictionary<st
     private static partial Regex VariableReference();
 }
 
-/// <summary>main.bicep compiled once per test run, with the values of a parameter file.</summary>
+/// <summary>
+/// Every .bicep and .bicepparam file compiled once per test run, in two batch runs of the Bicep CLI
+/// (each start of the CLI costs seconds), plus main.bicep's resources with an environment's values.
+/// </summary>
 public static class CompiledTemplates
 {
-    private static readonly Lazy<JsonObject> Main = new(() => BicepCli.Build(InfraFiles.MainTemplate));
-    private static readonly Dictionary<string, Lazy<JsonObject>> Parameters = new()
+    private static readonly Lazy<Compilation> Output = new(Compile);
+
+    public static BicepRun TemplateBuild => Output.Value.TemplateBuild;
+
+    public static BicepRun ParameterBuild => Output.Value.ParameterBuild;
+
+    /// <summary>The ARM JSON of a .bicep file, by its path relative to infra/bicep.</summary>
+    public static JsonObject Template(string relativeBicepPath)
     {
-        ["dev"] = new(() => BicepCli.BuildParameters(InfraFiles.ParameterFile("dev"))),
-        ["prod"] = new(() => BicepCli.BuildParameters(InfraFiles.ParameterFile("prod"))),
-    };
+        var json = Path.Combine(Output.Value.TemplateDirectory, Path.ChangeExtension(relativeBicepPath, ".json"));
+        Assert.True(File.Exists(json), $"{relativeBicepPath} was not compiled\n{TemplateBuild.Describe()}");
+        return JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+    }
 
-    public static JsonObject MainJson => Main.Value;
+    public static JsonObject MainJson => Template("main.bicep");
 
-    public static JsonObject ParameterValues(string environment) => Parameters[environment].Value;
+    public static JsonObject ParameterValues(string environment)
+    {
+        var json = Path.Combine(Output.Value.ParameterDirectory, $"{environment}.json");
+        Assert.True(File.Exists(json), $"{environment}.bicepparam was not compiled\n{ParameterBuild.Describe()}");
+        return BicepCli.ParameterValues(JsonNode.Parse(File.ReadAllText(json))!.AsObject());
+    }
 
     /// <summary>The resources main.bicep deploys with the given environment's parameter file.</summary>
     public static IReadOnlyList<ArmResource> Resources(string environment = "prod")
@@ -126,4 +141,16 @@ public static class CompiledTemplates
         Resources(environment).Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToArray();
 
     public static ArmResource Single(string type, string environment = "prod") => Assert.Single(OfType(type, environment));
+
+    private sealed record Compilation(BicepRun TemplateBuild, string TemplateDirectory, BicepRun ParameterBuild, string ParameterDirectory);
+
+    private static Compilation Compile()
+    {
+        var output = Directory.CreateTempSubdirectory("reporting-pipeline-bicep-").FullName;
+        var templates = Path.Combine(output, "templates");
+        var parameters = Path.Combine(output, "parameters");
+        var templateBuild = BicepCli.RunIn(InfraFiles.BicepDirectory, "build", "--pattern", "./**/*.bicep", "--outdir", templates);
+        var parameterBuild = BicepCli.RunIn(InfraFiles.BicepDirectory, "build-params", "--pattern", "./**/*.bicepparam", "--outdir", parameters);
+        return new Compilation(templateBuild, templates, parameterBuild, parameters);
+    }
 }

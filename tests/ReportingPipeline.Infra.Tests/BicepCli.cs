@@ -23,10 +23,14 @@ public static class BicepCli
 {
     private static readonly Lazy<string> Executable = new(Locate);
 
-    public static BicepRun Run(params string[] arguments)
+    public static BicepRun Run(params string[] arguments) => RunIn(null, arguments);
+
+    /// <summary>Runs bicep in a working directory (for <c>--pattern</c>, which is relative to it).</summary>
+    public static BicepRun RunIn(string? workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -51,21 +55,19 @@ public static class BicepCli
         return new BicepRun(process.ExitCode, standardOutput, standardError.GetAwaiter().GetResult());
     }
 
-    /// <summary>Compiles a .bicep file to its ARM JSON.</summary>
-    public static JsonObject Build(string bicepFile)
-    {
-        var run = Run("build", bicepFile, "--stdout");
-        Assert.True(run.ExitCode == 0, run.Describe());
-        return JsonNode.Parse(run.StandardOutput)!.AsObject();
-    }
-
     /// <summary>Evaluates a .bicepparam file to its parameter values.</summary>
     public static JsonObject BuildParameters(string bicepParamFile)
     {
         var run = Run("build-params", bicepParamFile, "--stdout");
         Assert.True(run.ExitCode == 0, run.Describe());
         var wrapper = JsonNode.Parse(run.StandardOutput)!.AsObject();
-        var parameters = JsonNode.Parse(wrapper["parametersJson"]!.GetValue<string>())!["parameters"]!.AsObject();
+        return ParameterValues(JsonNode.Parse(wrapper["parametersJson"]!.GetValue<string>())!.AsObject());
+    }
+
+    /// <summary>The values of an ARM parameters file, by name.</summary>
+    public static JsonObject ParameterValues(JsonObject parametersFile)
+    {
+        var parameters = parametersFile["parameters"]!.AsObject();
         var values = new JsonObject();
         foreach (var (name, value) in parameters)
         {

@@ -145,7 +145,7 @@ public sealed class StationAccessConditionsTests
     [Fact]
     public void StationAccessModule_EveryAssignmentCarriesTheStationCondition()
     {
-        var template = BicepCli.Build(InfraFiles.Module("station-access.bicep"));
+        var template = CompiledTemplates.Template(Path.Combine("modules", "station-access.bicep"));
         var scope = new ArmScope(template, new Dictionary<string, JsonNode?>(), "station-access");
         var assignment = Assert.Single(scope.Resources(), resource => resource.Type == "Microsoft.Authorization/roleAssignments");
         Assert.Equal("2.0", assignment.String("properties.conditionVersion"));
