@@ -1,0 +1,115 @@
+namespace ReportingPipeline.Infra.Tests;
+
+/// <summary>modules/function-app.bicep and modules/monitoring.bicep as deployed by main.bicep.</summary>
+public sealed class FunctionAppTemplateTests
+{
+    private static ArmResource Site => CompiledTemplates.Single("Microsoft.Web/sites");
+
+    private static Dictionary<string, string> AppSettings =>
+        Site.Property("properties.siteConfig.appSettings")!.AsArray()
+            .ToDictionary(setting => setting!["name"]!.GetValue<string>(), setting => setting!["value"]!.ToString());
+
+    [Fact]
+    public void Plan_IsFlexConsumption()
+    {
+        var plan = CompiledTemplates.Single("Microsoft.Web/serverfarms");
+        Assert.Equal("FC1", plan.String("sku.name"));
+        Assert.Equal("FlexConsumption", plan.String("sku.tier"));
+        Assert.True(plan.Bool("properties.reserved"));
+    }
+
+    [Fact]
+    public void Site_Runtime_IsDotnetIsolated10()
+    {
+        Assert.Equal("dotnet-isolated", Site.String("properties.functionAppConfig.runtime.name"));
+        Assert.Equal("10.0", Site.String("properties.functionAppConfig.runtime.version"));
+        Assert.Equal("SystemAssignedIdentity", Site.String("properties.functionAppConfig.deployment.storage.authentication.type"));
+    }
+
+    [Fact]
+    public void Site_Identity_IsSystemAssigned() => Assert.Equal("SystemAssigned", Site.String("identity.type"));
+
+    [Fact]
+    public void Site_Transport_IsHttpsOnlyTls12AndNoFtp()
+    {
+        Assert.True(Site.Bool("properties.httpsOnly"));
+        Assert.Equal("1.2", Site.String("properties.siteConfig.minTlsVersion"));
+        Assert.Equal("Disabled", Site.String("properties.siteConfig.ftpsState"));
+    }
+
+    [Fact]
+    public void Site_BasicPublishingCredentials_AreOff()
+    {
+        var policies = CompiledTemplates.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        Assert.Equal(2, policies.Count);
+        Assert.All(policies, policy => Assert.False(policy.Bool("properties.allow")));
+    }
+
+    [Fact]
+    public void AppSettings_HostStorage_IsIdentityBased()
+    {
+        var settings = AppSettings;
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Contains("AzureWebJobsStorage__blobServiceUri", settings.Keys);
+        Assert.Contains("AzureWebJobsStorage__queueServiceUri", settings.Keys);
+        Assert.Contains("AzureWebJobsStorage__tableServiceUri", settings.Keys);
+        Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
+        Assert.Equal("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+    }
+
+    [Fact]
+    public void AppSettings_HoldNoKeysOrConnectionStrings()
+    {
+        foreach (var (name, value) in AppSettings)
+        {
+            Assert.DoesNotContain("AccountKey", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("SharedAccessSignature", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("listKeys", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("sig=", value, StringComparison.OrdinalIgnoreCase);
+            if (name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            {
+                Assert.DoesNotContain("ConnectionString", name, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        Assert.Null(Site.Property("properties.siteConfig.connectionStrings"));
+    }
+
+    [Fact]
+    public void AppSettings_OmitWhatFlexConsumptionRejects()
+    {
+        // Flex Consumption takes the runtime from functionAppConfig and refuses these settings.
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", AppSettings.Keys);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", AppSettings.Keys);
+        Assert.DoesNotContain("WEBSITE_RUN_FROM_PACKAGE", AppSettings.Keys);
+    }
+
+    [Fact]
+    public void AppRoleAssignments_AreExactlyBlobQueueTableAndTelemetry()
+    {
+        var granted = CompiledTemplates.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(assignment => (assignment.String("properties.principalId") ?? "").Contains("Microsoft.Web/sites", StringComparison.Ordinal))
+            .Select(assignment => (Role: RoleIds.Of(assignment), Scope: assignment.String("scope") ?? ""))
+            .ToArray();
+        Assert.Equal(
+            new[] { RoleIds.MonitoringMetricsPublisher, RoleIds.StorageBlobDataOwner, RoleIds.StorageQueueDataContributor, RoleIds.StorageTableDataContributor }.Order(StringComparer.Ordinal),
+            granted.Select(grant => grant.Role).Order(StringComparer.Ordinal));
+        Assert.All(granted.Where(grant => grant.Role != RoleIds.MonitoringMetricsPublisher),
+            grant => Assert.Contains("'Microsoft.Storage/storageAccounts'", grant.Scope, StringComparison.Ordinal));
+        Assert.Contains("'Microsoft.Insights/components'", granted.Single(grant => grant.Role == RoleIds.MonitoringMetricsPublisher).Scope, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplicationInsights_LocalAuth_IsOff()
+    {
+        Assert.True(CompiledTemplates.Single("Microsoft.Insights/components").Bool("properties.DisableLocalAuth"));
+        Assert.True(CompiledTemplates.Single("Microsoft.OperationalInsights/workspaces").Bool("properties.features.disableLocalAuth"));
+    }
+
+    [Fact]
+    public void Outputs_CarryNoSecrets()
+    {
+        var outputs = CompiledTemplates.MainJson["outputs"]!.AsObject();
+        Assert.All(outputs, output => Assert.DoesNotContain("list", output.Value!["value"]!.ToString(), StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(outputs, output => output.Value!["type"]!.GetValue<string>().StartsWith("secure", StringComparison.OrdinalIgnoreCase));
+    }
+}
