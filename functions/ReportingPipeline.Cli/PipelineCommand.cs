@@ -20,6 +20,9 @@ internal static class PipelineCommand
           template  --reference DIR --station CODE --period YYYY-MM -o FILE.xlsx
                     Write the Excel template a station fills in.
 
+          generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] --out DIR
+                    Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.
+
         Exit codes: 0 success (or accepted), 1 rejected or failed, 2 usage error.
         """;
 
@@ -45,6 +48,7 @@ internal static class PipelineCommand
                 "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
                 "validate" => await ValidateCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
                 "template" => await TemplateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
+                "generate" => await GenerateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
         }
