@@ -13,7 +13,8 @@ public sealed record SyntheticDatasetOptions
 
     /// <summary>
     /// Writes a submission as the station's Excel workbook (the template writer). Given, about 40% of the files
-    /// are <c>.xlsx</c>; without it, files are <c>.json</c> and <c>.zip</c> only.
+    /// are <c>.xlsx</c>; without it, files are <c>.json</c> and <c>.zip</c> only. Called from several threads at
+    /// once; the dataset stays byte-for-byte reproducible only if the writer is (no timestamps in the package).
     /// </summary>
     public Action<Stream, Submission>? XlsxWriter { get; init; }
 
