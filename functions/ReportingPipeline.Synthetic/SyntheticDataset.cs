@@ -13,7 +13,8 @@ public sealed record SyntheticDatasetOptions
 
     /// <summary>
     /// Writes a submission as the station's Excel workbook (the template writer). Given, about 40% of the files
-    /// are <c>.xlsx</c>; without it, files are <c>.json</c> and <c>.zip</c> only.
+    /// are <c>.xlsx</c>; without it, files are <c>.json</c> and <c>.zip</c> only. Called from several threads at
+    /// once; the dataset stays byte-for-byte reproducible only if the writer is (no timestamps in the package).
     /// </summary>
     public Action<Stream, Submission>? XlsxWriter { get; init; }
 
@@ -84,8 +85,10 @@ public static class SyntheticDataset
         var submissionsDir = Path.Combine(outDir, "submissions");
         Directory.CreateDirectory(submissionsDir);
         var generator = new SyntheticSubmissions(reference, seed, options.Mix);
-        var written = new ConcurrentBag<WrittenFile>();
+        // Only what each file was is kept, not its bytes: a national run writes hundreds of thousands of files.
+        var written = new ConcurrentBag<UploadRecord>();
         var missing = new ConcurrentBag<StationMonthPlan>();
+        var stationMonths = 0;
         var plans = generator.Plan(firstPeriod, firstPeriod.Add(months - 1));
 
         await Parallel.ForEachAsync(
@@ -93,6 +96,7 @@ public static class SyntheticDataset
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
             async (plan, ct) =>
             {
+                Interlocked.Increment(ref stationMonths);
                 if (plan.IsMissing)
                 {
                     missing.Add(plan);
@@ -104,16 +108,18 @@ public static class SyntheticDataset
                     var path = Path.Combine(submissionsDir, plan.Period.ToString(), plan.Station.StationCode, file.FileName);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     await File.WriteAllBytesAsync(path, file.Content, ct);
-                    written.Add(file);
+                    written.Add(new UploadRecord(
+                        plan.Period, plan.Station.StationCode, file.BlobName, file.Upload.Attempt, file.Upload.Kind, file.Upload.Defect,
+                        file.Upload.ReceivedAt, file.Upload.OnTime, file.Format, file.Content.Length));
                 }
             });
 
-        var ordered = written.OrderBy(f => f.Upload.ReceivedAt).ThenBy(f => f.BlobName, StringComparer.Ordinal).ToList();
+        var ordered = written.OrderBy(f => f.ReceivedAt).ThenBy(f => f.BlobName, StringComparer.Ordinal).ToList();
         var uploads = new StringBuilder();
         CsvText.AppendRecord(uploads, "blob_name", "received_at");
         foreach (var file in ordered)
         {
-            CsvText.AppendRecord(uploads, file.BlobName, Iso(file.Upload.ReceivedAt));
+            CsvText.AppendRecord(uploads, file.BlobName, Iso(file.ReceivedAt));
         }
 
         await File.WriteAllTextAsync(Path.Combine(submissionsDir, UploadsFileName), uploads.ToString(), Utf8NoBom, cancellationToken);
@@ -121,14 +127,17 @@ public static class SyntheticDataset
 
         return new SyntheticDatasetSummary(
             reference.Stations.Count,
-            ordered.Select(f => (f.Plan.Station.StationCode, f.Plan.Period)).Distinct().Count() + missing.Count,
+            stationMonths,
             missing.Count,
             ordered.Count,
-            ordered.Sum(f => (long)f.Content.Length),
+            ordered.Sum(f => (long)f.Bytes),
             ordered.GroupBy(f => f.Format).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            ordered.GroupBy(f => f.Upload.Kind).ToDictionary(g => g.Key, g => g.Count()),
-            ordered.Count(f => !f.Upload.OnTime));
+            ordered.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count()),
+            ordered.Count(f => !f.OnTime));
     }
+
+    private sealed record UploadRecord(
+        Period Period, string StationCode, string BlobName, int Attempt, UploadKind Kind, PlannedDefect Defect, DateTimeOffset ReceivedAt, bool OnTime, string Format, int Bytes);
 
     /// <summary>One upload as a file: its name in the station's folder, its bytes, and what it is.</summary>
     public sealed record WrittenFile(StationMonthPlan Plan, PlannedUpload Upload, string FileName, string Format, byte[] Content)
@@ -198,15 +207,15 @@ public static class SyntheticDataset
         _ => "zip",
     };
 
-    private static string PlanCsv(List<WrittenFile> files, IEnumerable<StationMonthPlan> missing)
+    private static string PlanCsv(List<UploadRecord> files, IEnumerable<StationMonthPlan> missing)
     {
         var csv = new StringBuilder();
         CsvText.AppendRecord(csv, "period", "station_code", "blob_name", "attempt", "kind", "defect", "received_at", "on_time", "format");
         var rows = files
-            .Select(f => (f.Plan.Period, f.Plan.Station.StationCode, Fields: new[]
+            .Select(f => (f.Period, f.StationCode, Fields: new[]
             {
-                f.Plan.Period.ToString(), f.Plan.Station.StationCode, f.BlobName, f.Upload.Attempt.ToString(CultureInfo.InvariantCulture),
-                Snake(f.Upload.Kind.ToString()), Snake(f.Upload.Defect.ToString()), Iso(f.Upload.ReceivedAt), f.Upload.OnTime ? "true" : "false", f.Format,
+                f.Period.ToString(), f.StationCode, f.BlobName, f.Attempt.ToString(CultureInfo.InvariantCulture),
+                Snake(f.Kind.ToString()), Snake(f.Defect.ToString()), Iso(f.ReceivedAt), f.OnTime ? "true" : "false", f.Format,
             }))
             .Concat(missing.Select(m => (m.Period, m.Station.StationCode, Fields: new[]
             {

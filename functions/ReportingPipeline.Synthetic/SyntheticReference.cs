@@ -23,6 +23,9 @@ public sealed record SyntheticReferenceFiles(string RegionsCsv, string StationsC
 /// </summary>
 public static class SyntheticReference
 {
+    /// <summary>The seed of the committed <c>sample-data/reference</c> (<see cref="Scale.Sample"/>).</summary>
+    public const int SampleSeed = 2021;
+
     /// <summary>Villages (村/居) across Guangdong, about 16 per town.</summary>
     public const int GuangdongVillages = 26_000;
 

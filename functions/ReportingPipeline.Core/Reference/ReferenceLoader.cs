@@ -79,10 +79,8 @@ public static class ReferenceLoader
 
         foreach (var (line, cells) in rows)
         {
-            var code = cells["code"];
-            var name = cells["name"];
-            var levelText = cells["level"];
-            var parentCode = cells["parent_code"];
+            // Cells come in RegionColumns order, whatever the file's column order.
+            var (code, name, levelText, parentCode) = (cells[0], cells[1], cells[2], cells[3]);
 
             if (!TryParseLevel(levelText, out var level))
             {
@@ -184,8 +182,8 @@ public static class ReferenceLoader
 
         foreach (var (line, cells) in rows)
         {
-            var code = cells["station_code"];
-            var name = cells["name"];
+            // Cells come in StationColumns order, whatever the file's column order.
+            var (code, name, operatorName, openedText, closedText) = (cells[0], cells[1], cells[2], cells[3], cells[4]);
             if (code.Length == 0)
             {
                 errors.Add(file, line, "station_code is blank.");
@@ -213,8 +211,8 @@ public static class ReferenceLoader
                 errors.Add(file, line, $"station {code} has no name.");
             }
 
-            var openedOn = ParseDate(cells["opened_on"], "opened_on", file, line, errors, required: true);
-            var closedOn = ParseDate(cells["closed_on"], "closed_on", file, line, errors, required: false);
+            var openedOn = ParseDate(openedText, "opened_on", file, line, errors, required: true);
+            var closedOn = ParseDate(closedText, "closed_on", file, line, errors, required: false);
             if (openedOn is { } opened && closedOn is { } closed && closed < opened)
             {
                 errors.Add(file, line, $"closed_on {closed:yyyy-MM-dd} is before opened_on {opened:yyyy-MM-dd}.");
@@ -223,7 +221,7 @@ public static class ReferenceLoader
             // Any error above means no reference is built at all, so only the well-formed rows matter here.
             if (openedOn is { } openedDate)
             {
-                stations.Add(new Station(code, name, cells["operator"], openedDate, closedOn));
+                stations.Add(new Station(code, name, operatorName, openedDate, closedOn));
             }
         }
 
@@ -253,9 +251,9 @@ public static class ReferenceLoader
 
     /// <summary>
     /// Checks the header (every expected column present once, in any order; extra columns are ignored)
-    /// and returns the data rows as trimmed cells by column name.
+    /// and returns the data rows as trimmed cells in the order of <paramref name="columns"/>.
     /// </summary>
-    private static List<(int Line, Dictionary<string, string> Cells)> ReadTable(byte[] bytes, string file, IReadOnlyList<string> columns, ErrorList errors)
+    private static List<(int Line, string[] Cells)> ReadTable(byte[] bytes, string file, IReadOnlyList<string> columns, ErrorList errors)
     {
         var (records, parseError) = ReferenceCsv.Parse(bytes, file);
         if (parseError is not null)
@@ -291,7 +289,8 @@ public static class ReferenceLoader
             return [];
         }
 
-        var rows = new List<(int, Dictionary<string, string>)>(records.Count - 1);
+        var positions = columns.Select(c => indexOf[c]).ToArray();
+        var rows = new List<(int, string[])>(records.Count - 1);
         foreach (var record in records.Skip(1))
         {
             if (record.Fields.Count != header.Fields.Count)
@@ -300,10 +299,10 @@ public static class ReferenceLoader
                 continue;
             }
 
-            var cells = new Dictionary<string, string>(columns.Count, StringComparer.Ordinal);
-            foreach (var column in columns)
+            var cells = new string[positions.Length];
+            for (var i = 0; i < positions.Length; i++)
             {
-                cells[column] = record.Fields[indexOf[column]].Trim();
+                cells[i] = record.Fields[positions[i]].Trim();
             }
 
             rows.Add((record.Line, cells));

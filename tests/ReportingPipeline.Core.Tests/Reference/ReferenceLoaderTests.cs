@@ -147,6 +147,22 @@ public sealed class ReferenceLoaderTests
     }
 
     [Fact]
+    public void Load_DuplicateHeaderColumn_IsRejected()
+    {
+        var result = Load(GoodRegions, GoodStations.Replace("opened_on,closed_on", "opened_on,opened_on", StringComparison.Ordinal));
+
+        Assert.Contains("stations.csv line 1: column opened_on appears twice in the header.", result.Errors);
+    }
+
+    [Fact]
+    public void Load_TextAfterClosingQuote_NamesTheLine()
+    {
+        var result = Load(GoodRegions + "\n440103002002,\"岭南\"社区,village,440103002\n", GoodStations);
+
+        Assert.Contains("regions.csv line 10: text after a closing quote.", result.Errors);
+    }
+
+    [Fact]
     public void Load_UnclosedQuote_NamesTheLine()
     {
         var result = Load(GoodRegions + "\n440103002002,\"未闭合,village,440103002\n", GoodStations);

@@ -60,6 +60,16 @@ public sealed class SyntheticReferenceTests
     }
 
     [Fact]
+    public void Generate_SampleSeed_MatchesTheCommittedSampleData()
+    {
+        var files = SyntheticReference.Generate(Scale.Sample, SyntheticReference.SampleSeed);
+        var committed = Path.Combine(RepositoryRoot(), "sample-data", "reference");
+
+        Assert.Equal(files.RegionsCsv, File.ReadAllText(Path.Combine(committed, "regions.csv")));
+        Assert.Equal(files.StationsCsv, File.ReadAllText(Path.Combine(committed, "stations.csv")));
+    }
+
+    [Fact]
     public void Generate_Guangdong_HasTwentyOneRealCitiesAndTheTargetCounts()
     {
         var reference = SyntheticReference.Generate(Scale.Guangdong, 3).Load();
@@ -81,6 +91,19 @@ public sealed class SyntheticReferenceTests
         Assert.Equal(["99"], reference.Regions.Where(r => r.Level == RegionLevel.Province).Select(r => r.Code));
         Assert.InRange(Count(reference, RegionLevel.Town), 37_000, 39_000);
         Assert.InRange(Count(reference, RegionLevel.Village), 480_000, 500_000);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "sample-data")) && File.Exists(Path.Combine(dir.FullName, "global.json")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("No repository root (sample-data and global.json) above " + AppContext.BaseDirectory);
     }
 
     private static int Count(ReferenceData reference, RegionLevel level) => reference.Regions.Count(r => r.Level == level);
