@@ -51,17 +51,20 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}",
             build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null);
 
-        // Dimensions: the reference and the months covered (dim_period's rows and closed flags).
-        var dimensionInputs = MartFingerprint.Of(
-            MartFingerprint.Tables, reference.Fingerprint, deadline.ToString(),
+        // Dimensions: dim_region and dim_station come from the reference alone; dim_period from the months
+        // covered, their deadlines and which of them are closed.
+        var referenceInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint);
+        var periodInputs = MartFingerprint.Of(
+            MartFingerprint.Tables, deadline.ToString(),
             string.Join(',', periods.Select(p => deadline.IsClosed(p, now) ? p + "c" : p.ToString())));
         var referenceRebuilt = false;
         foreach (var table in MartTables.Dimensions)
         {
-            if (!build.Reuse(table.FileName(), dimensionInputs))
+            var inputs = table == MartTables.DimPeriod ? periodInputs : referenceInputs;
+            if (!build.Reuse(table.FileName(), inputs))
             {
-                await WriteDimensionAsync(build, table, reference, periods, now, deadline, dimensionInputs, cancellationToken);
-                referenceRebuilt = true;
+                await WriteDimensionAsync(build, table, reference, periods, now, deadline, inputs, cancellationToken);
+                referenceRebuilt |= table != MartTables.DimPeriod;
             }
         }
 

@@ -20,6 +20,7 @@ internal sealed class MartFileWriter : IAsyncDisposable
     private readonly DataField[] _fields;
     private readonly ColumnBuffer[] _buffers;
     private int _pendingRows;
+    private bool _finished;
 
     private MartFileWriter(MartTable table, MemoryStream output, ParquetWriter writer, DataField[] fields)
     {
@@ -100,12 +101,22 @@ internal sealed class MartFileWriter : IAsyncDisposable
             await FlushAsync(cancellationToken);
         }
 
+        _finished = true;
         await _writer.DisposeAsync();
         _output.Position = 0;
         return _output;
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    /// <summary>Abandons an unfinished file (a failed build); a finished one belongs to its caller.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            await _writer.DisposeAsync();
+            await _output.DisposeAsync();
+        }
+    }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
