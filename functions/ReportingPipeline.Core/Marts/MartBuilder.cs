@@ -55,7 +55,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         // covered, their deadlines and which of them are closed.
         var referenceInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint);
         var periodInputs = MartFingerprint.Of(
-            MartFingerprint.Tables, deadline.ToString(),
+            MartFingerprint.Tables,
+            string.Create(CultureInfo.InvariantCulture, $"{deadline.DayOfFollowingMonth}|{deadline.TimeOfDay:HH':'mm':'ss}|{deadline.UtcOffset}"),
             string.Join(',', periods.Select(p => deadline.IsClosed(p, now) ? p + "c" : p.ToString())));
         var referenceRebuilt = false;
         foreach (var table in MartTables.Dimensions)
