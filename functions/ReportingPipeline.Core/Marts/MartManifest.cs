@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ReportingPipeline.Core.Contract;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>
+/// <c>marts/_manifest.json</c>, written last by every build that changed something: which build made the
+/// marts, from which reference and which submission versions, and every table's files with row counts and
+/// the inputs that built each one. The next build compares its inputs with it to know what to rebuild.
+/// </summary>
+public sealed record MartManifest(
+    string Schema,
+    string BuildId,
+    DateTimeOffset BuiltAt,
+    string ReferenceFingerprint,
+    string TablesFingerprint,
+    Period? FirstPeriod,
+    Period? LastPeriod,
+    IReadOnlyList<ManifestPeriod> Periods,
+    IReadOnlyList<ManifestTable> Tables)
+{
+    public const string BlobName = "_manifest.json";
+
+    public const string SchemaId = "shuangbai-marts/v1";
+
+    public ManifestFile? FindFile(string name) =>
+        Tables.SelectMany(t => t.Files).FirstOrDefault(f => f.Name == name);
+
+    public ManifestTable? FindTable(string name) => Tables.FirstOrDefault(t => t.Name == name);
+}
+
+/// <summary>A month the marts cover and the submission versions it was built from.</summary>
+/// <param name="Closed">The month's deadline had passed: stations without an accepted version are final misses.</param>
+/// <param name="InputFingerprint">Hash of <see cref="Closed"/> and <see cref="Inputs"/>: a change rebuilds the month.</param>
+public sealed record ManifestPeriod(Period Period, bool Closed, string InputFingerprint, IReadOnlyList<ManifestInput> Inputs);
+
+/// <summary>
+/// One expected station's input for a month: its current accepted version and that upload's SHA-256, or
+/// (version 0) the latest rejected upload. Stations without any upload are not listed (they are missing).
+/// </summary>
+public sealed record ManifestInput(string StationCode, int Version, string Sha256, int Uploads);
+
+/// <summary>A table: grain, layout and files.</summary>
+public sealed record ManifestTable(string Name, string Grain, bool Partitioned, long Rows, IReadOnlyList<ManifestFile> Files);
+
+/// <summary>One Parquet file and what built it.</summary>
+/// <param name="Name">Blob name in <c>marts</c>.</param>
+/// <param name="Period">The partition's month; null for a dimension.</param>
+/// <param name="InputPeriods">The months whose inputs built the file: the month itself for a fact, January (or the first month covered) to the month for <c>agg_region_month</c> (year-to-date), none for a dimension (the reference).</param>
+/// <param name="InputFingerprint">Hash of the reference, the table declarations and those months' inputs.</param>
+/// <param name="BuildId">The build that wrote the file; older than the manifest's build when it was left as it was.</param>
+public sealed record ManifestFile(
+    string Name,
+    Period? Period,
+    long Rows,
+    long Bytes,
+    IReadOnlyList<Period> InputPeriods,
+    string InputFingerprint,
+    string BuildId,
+    DateTimeOffset BuiltAt);
+
+/// <summary>Fingerprints: SHA-256 over a canonical text of what they cover.</summary>
+internal static class MartFingerprint
+{
+    /// <summary>The table declarations: changing a column (a new field in the contract) rebuilds everything.</summary>
+    public static readonly string Tables = Of(JsonSerializer.Serialize(
+        MartTables.All.Select(t => new
+        {
+            t.Name,
+            Layout = t.Layout.ToString(),
+            Columns = t.Columns.Select(c => $"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}"),
+        })));
+
+    public static string Of(params string?[] parts)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in parts)
+        {
+            builder.Append(part).Append('\u001F');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
+    }
+
+    public static string OfPeriod(bool closed, IEnumerable<ManifestInput> inputs) =>
+        Of([closed ? "closed" : "open", .. inputs.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.StationCode}|{i.Version}|{i.Sha256}|{i.Uploads}"))]);
+}

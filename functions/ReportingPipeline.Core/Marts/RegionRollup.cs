@@ -1,0 +1,243 @@
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Reference;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>
+/// The region tree laid out for <c>agg_region_month</c>: one row of sums per region, kept in flat arrays
+/// (about 490,000 villages nationally) with only the village measures at village level. Sums are added at
+/// the level where they arise (villages for village fields, towns for station fields) and rolled up child
+/// to parent; ratios are computed from the rolled-up sums when rows are written, never averaged.
+/// </summary>
+internal sealed class RegionRollup
+{
+    private static readonly AggregateMeasure[] Measures = [.. MartTables.AggregateMeasures];
+    private static readonly int[] FullSlot = Slots(m => m.Kind != AggregateKind.Ratio);
+    private static readonly int[] VillageSlot = Slots(m => m.Kind != AggregateKind.Ratio && m.AtVillage);
+    private static readonly int[] YtdFullSlot = Slots(m => m.Kind != AggregateKind.Ratio && m.YearToDate);
+    private static readonly int[] YtdVillageSlot = Slots(m => m.Kind != AggregateKind.Ratio && m.YearToDate && m.AtVillage);
+    private static readonly int[] Numerators = [.. Measures.Select(m => m.Numerator is { } n ? Measure(n) : -1)];
+    private static readonly int[] Denominators = [.. Measures.Select(m => m.Denominator is { } d ? Measure(d) : -1)];
+
+    private readonly Region[] _regions;
+    private readonly int[] _parent;
+    private readonly int[] _row;
+    private readonly bool[] _isVillage;
+    private readonly Dictionary<string, int> _index;
+    private readonly int _fullRows;
+    private readonly int _villageRows;
+
+    public RegionRollup(ReferenceData reference)
+    {
+        // Parents before children: rolling up is then one pass from the end.
+        _regions = [.. reference.Regions.OrderBy(r => r.Level)];
+        _index = new Dictionary<string, int>(_regions.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _regions.Length; i++)
+        {
+            _index[_regions[i].Code] = i;
+        }
+
+        _parent = new int[_regions.Length];
+        _row = new int[_regions.Length];
+        _isVillage = new bool[_regions.Length];
+        for (var i = 0; i < _regions.Length; i++)
+        {
+            var region = _regions[i];
+            _parent[i] = region.ParentCode is { } p && _index.TryGetValue(p, out var parent) ? parent : -1;
+            _isVillage[i] = region.Level == RegionLevel.Village;
+            _row[i] = _isVillage[i] ? _villageRows++ : _fullRows++;
+        }
+    }
+
+    /// <summary>The region's position, or -1 when the reference does not have it.</summary>
+    public int IndexOf(string code) => _index.GetValueOrDefault(code, -1);
+
+    public static int Measure(string name)
+    {
+        var index = Array.FindIndex(Measures, m => m.Name == name);
+        return index >= 0 ? index : throw new KeyNotFoundException($"agg_region_month has no measure {name}.");
+    }
+
+    /// <summary>The <see cref="AggregateKind.Sum"/> measures fed by a section's rows.</summary>
+    public static IEnumerable<(int Measure, FieldDefinition? Field)> SumsOf(SectionDefinition section) =>
+        Measures.Select((m, i) => (m, i))
+            .Where(x => x.m.Kind == AggregateKind.Sum && x.m.Section == section)
+            .Select(x => (x.i, x.m.Field));
+
+    public Totals NewTotals() => new(this, FullSlot, VillageSlot);
+
+    public Totals NewYearToDate() => new(this, YtdFullSlot, YtdVillageSlot);
+
+    /// <summary>Writes one row per region (levels top down) with this month's values and the year to date.</summary>
+    public async Task WriteAsync(MartFileWriter file, Period period, Totals month, Totals yearToDate, CancellationToken cancellationToken)
+    {
+        var table = file.Table;
+        var periods = file.Dates(MartTables.PeriodColumn);
+        var levels = file.Strings("level");
+        var codes = file.Strings("region_code");
+        var names = file.Strings("region_name");
+        var parents = file.Strings("parent_code");
+        var monthColumns = Measures.Select(m => file.Column(table.IndexOf(m.Name))).ToArray();
+        var ytdColumns = Measures.Select(m => m.YearToDate ? file.Column(table.IndexOf(m.YearToDateName)) : null).ToArray();
+
+        for (var i = 0; i < _regions.Length; i++)
+        {
+            var region = _regions[i];
+            periods.Add(period.FirstDay);
+            levels.Add(MartTables.Levels[(int)region.Level]);
+            codes.Add(region.Code);
+            names.Add(region.Name);
+            parents.Add(region.ParentCode);
+            for (var m = 0; m < Measures.Length; m++)
+            {
+                Append(monthColumns[m], month, i, m);
+            }
+
+            for (var m = 0; m < Measures.Length; m++)
+            {
+                if (ytdColumns[m] is { } column)
+                {
+                    Append(column, yearToDate, i, m);
+                }
+            }
+
+            await file.EndRowAsync(cancellationToken);
+        }
+    }
+
+    private void Append(ColumnBuffer column, Totals totals, int region, int measure)
+    {
+        var definition = Measures[measure];
+        if (_isVillage[region] && !definition.AtVillage)
+        {
+            column.AddNull();
+            return;
+        }
+
+        if (definition.Kind == AggregateKind.Ratio)
+        {
+            var denominator = totals.Get(region, Denominators[measure]);
+            ((ValueColumn<double>)column).Add(denominator == 0 ? null : (double)totals.Get(region, Numerators[measure]) / (double)denominator);
+            return;
+        }
+
+        var value = totals.Get(region, measure);
+        switch (column)
+        {
+            case DecimalColumn decimals:
+                decimals.Add(value);
+                break;
+            case ValueColumn<long> longs:
+                longs.Add((long)value);
+                break;
+            default:
+                throw new InvalidOperationException($"agg_region_month.{definition.Name} has an unexpected column type {column.Column.Type}.");
+        }
+    }
+
+    private static int[] Slots(Func<AggregateMeasure, bool> kept)
+    {
+        var slots = new int[Measures.Length];
+        var next = 0;
+        for (var i = 0; i < Measures.Length; i++)
+        {
+            slots[i] = kept(Measures[i]) ? next++ : -1;
+        }
+
+        return slots;
+    }
+
+    /// <summary>Sums per region and measure: a month's, or the year to date.</summary>
+    internal sealed class Totals
+    {
+        private readonly RegionRollup _tree;
+        private readonly int[] _fullSlot;
+        private readonly int[] _villageSlot;
+        private readonly int _fullWidth;
+        private readonly int _villageWidth;
+        private readonly decimal[] _full;
+        private readonly decimal[] _village;
+
+        public Totals(RegionRollup tree, int[] fullSlot, int[] villageSlot)
+        {
+            _tree = tree;
+            _fullSlot = fullSlot;
+            _villageSlot = villageSlot;
+            _fullWidth = fullSlot.Max() + 1;
+            _villageWidth = villageSlot.Max() + 1;
+            _full = new decimal[tree._fullRows * _fullWidth];
+            _village = new decimal[tree._villageRows * _villageWidth];
+        }
+
+        public bool Carries(int region, int measure) =>
+            (_tree._isVillage[region] ? _villageSlot : _fullSlot)[measure] >= 0;
+
+        public void Add(int region, int measure, decimal value)
+        {
+            if (region < 0 || value == 0 || !Carries(region, measure))
+            {
+                return;
+            }
+
+            ref var cell = ref Cell(region, measure);
+            cell += value;
+        }
+
+        public decimal Get(int region, int measure) => Carries(region, measure) ? Cell(region, measure) : 0m;
+
+        public void Set(int region, int measure, decimal value)
+        {
+            if (region >= 0 && Carries(region, measure))
+            {
+                Cell(region, measure) = value;
+            }
+        }
+
+        /// <summary>Adds every region's sums into its parent's, from the villages up to the province.</summary>
+        public void RollUp()
+        {
+            for (var i = _tree._regions.Length - 1; i >= 0; i--)
+            {
+                var parent = _tree._parent[i];
+                if (parent < 0)
+                {
+                    continue;
+                }
+
+                for (var m = 0; m < Measures.Length; m++)
+                {
+                    if (Carries(i, m) && Carries(parent, m))
+                    {
+                        Cell(parent, m) += Cell(i, m);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Adds another set of totals measure by measure (the year to date gains a month).</summary>
+        public void Accumulate(Totals month)
+        {
+            for (var i = 0; i < _tree._regions.Length; i++)
+            {
+                for (var m = 0; m < Measures.Length; m++)
+                {
+                    if (Carries(i, m) && month.Carries(i, m))
+                    {
+                        Cell(i, m) += month.Cell(i, m);
+                    }
+                }
+            }
+        }
+
+        private ref decimal Cell(int region, int measure)
+        {
+            var row = _tree._row[region];
+            if (_tree._isVillage[region])
+            {
+                return ref _village[(row * _villageWidth) + _villageSlot[measure]];
+            }
+
+            return ref _full[(row * _fullWidth) + _fullSlot[measure]];
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Core.Reference;
+using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Storage.LocalFolder;
+using ReportingPipeline.Testing;
+
+namespace ReportingPipeline.Core.Tests.Marts;
+
+/// <summary>
+/// A store and ledger in a temp folder seeded with six months (2021-12 to 2022-05) of the small
+/// reference's stations: accepted, accepted with warnings, a v2 resubmission, rejected only, missing,
+/// a late station and a closed one. "Now" is 20 May 2022: April is closed, May is not.
+/// </summary>
+internal sealed class MartScenario : IDisposable
+{
+    public static readonly DateTimeOffset Now = At(2022, 5, 20);
+
+    public MartScenario()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "rp-marts-" + Guid.NewGuid().ToString("N"));
+        Store = new LocalFolderBlobStore(Root);
+        Ledger = new FolderLedger(Path.Combine(Root, "ledger"));
+        Seeder = new SubmissionSeeder(Store, Ledger, DeadlinePolicy.Default);
+    }
+
+    public string Root { get; }
+
+    public string MartsFolder => Path.Combine(Root, Containers.Marts);
+
+    public LocalFolderBlobStore Store { get; }
+
+    public FolderLedger Ledger { get; }
+
+    public SubmissionSeeder Seeder { get; }
+
+    public ReferenceData Reference { get; set; } = SmallReference.Create();
+
+    public static DateTimeOffset At(int year, int month, int day, int hour = 12) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
+
+    public static Period P(int year, int month) => new(year, month);
+
+    public Task<MartBuildResult> BuildAsync(DateTimeOffset? now = null) =>
+        new MartBuilder(Store, Ledger, NullLogger<MartBuilder>.Instance).BuildAsync(Reference, now ?? Now, DeadlinePolicy.Default);
+
+    public Task AcceptAsync(Period period, string station, int seed, DateTimeOffset receivedAt, int warnings = 0) =>
+        Seeder.AcceptAsync(period, station, SampleSubmissions.For(Reference, station, period, seed), receivedAt,
+            [.. Enumerable.Range(1, warnings).Select(i => SubmissionSeeder.Issue("coverage.village_not_visited", Severity.Warning, "visits", i + 1, "0"))]);
+
+    public Task RejectAsync(Period period, string station, DateTimeOffset receivedAt, int errors) =>
+        Seeder.RejectAsync(period, station, receivedAt,
+            [.. Enumerable.Range(1, errors).Select(i => SubmissionSeeder.Issue("cell.not_count", Severity.Error, "visits", i + 1, "-" + i))]);
+
+    /// <summary>The standard six months.</summary>
+    public async Task SeedAsync()
+    {
+        const string a = SmallReference.Liwan1, b = SmallReference.Liwan2Late, c = SmallReference.YuexiuClosed, d = SmallReference.Yuncheng;
+        await AcceptAsync(P(2021, 12), a, 1, At(2022, 1, 5));
+        await AcceptAsync(P(2022, 1), a, 2, At(2022, 2, 8));
+        await AcceptAsync(P(2022, 2), a, 3, At(2022, 3, 9), warnings: 2);
+        await AcceptAsync(P(2022, 3), a, 4, At(2022, 4, 2));
+        await AcceptAsync(P(2022, 3), a, 5, At(2022, 4, 20)); // v2, after the deadline: a correction
+        await AcceptAsync(P(2022, 4), a, 6, At(2022, 5, 15)); // late
+        await AcceptAsync(P(2022, 5), a, 7, At(2022, 5, 18)); // the open month
+
+        await RejectAsync(P(2022, 3), b, At(2022, 4, 5), errors: 3);
+        await RejectAsync(P(2022, 3), b, At(2022, 4, 8), errors: 1); // rejected only: these issues count
+        await AcceptAsync(P(2022, 4), b, 8, At(2022, 5, 6));
+
+        await AcceptAsync(P(2021, 12), c, 9, At(2022, 1, 9));
+        await RejectAsync(P(2022, 2), c, At(2022, 3, 1), errors: 2);
+        await AcceptAsync(P(2022, 2), c, 10, At(2022, 3, 3), warnings: 1);
+
+        await AcceptAsync(P(2022, 1), d, 11, At(2022, 2, 1));
+        await AcceptAsync(P(2022, 2), d, 12, At(2022, 3, 2));
+        await AcceptAsync(P(2022, 3), d, 13, At(2022, 4, 3));
+
+        // A station the reference does not know: its rejected upload stays out of the marts.
+        await RejectAsync(P(2022, 2), "440999001", At(2022, 3, 4), errors: 1);
+    }
+
+    /// <summary>Every file under marts/ with its bytes, to compare before and after a build.</summary>
+    public IReadOnlyDictionary<string, byte[]> Snapshot() =>
+        Directory.EnumerateFiles(MartsFolder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(MartsFolder, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes, StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<string, string>> VersionsAsync()
+    {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var item in Store.ListAsync(Containers.Marts))
+        {
+            versions[item.Name] = item.Version;
+        }
+
+        return versions;
+    }
+
+    public MartReader OpenReader() => new(MartsFolder);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
+
+/// <summary>The standard scenario built once for the tests that only read the marts.</summary>
+public sealed class BuiltMarts : IAsyncLifetime
+{
+    internal MartScenario Scenario { get; } = new();
+
+    internal MartBuildResult Result { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Scenario.SeedAsync();
+        Result = await Scenario.BuildAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Scenario.Dispose();
+        return Task.CompletedTask;
+    }
+}
