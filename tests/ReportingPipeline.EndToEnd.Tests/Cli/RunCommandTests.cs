@@ -36,7 +36,7 @@ public sealed class RunCommandTests : IDisposable
         var (code, stdout, stderr) = await CliRunner.RunAsync("run", "--input", Input, "--store", Store, "--now", Now);
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("2 accepted", stdout, StringComparison.Ordinal);
+        Assert.Contains("3 accepted", stdout, StringComparison.Ordinal);
         Assert.Contains("1 rejected", stdout, StringComparison.Ordinal);
         Assert.Contains("1 duplicate", stdout, StringComparison.Ordinal);
         var oct = ReadReport("2026-10/440103001/oct-fixed.json");
