@@ -24,7 +24,7 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         try
         {
             BlobProperties properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            return new BlobItem(container, name, properties.ContentLength, properties.CreatedOn, properties.ETag.ToString());
+            return new BlobItem(container, name, properties.ContentLength, properties.CreatedOn, VersionOf(properties.ETag));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -81,7 +81,7 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         {
             var properties = blob.Properties;
             yield return new BlobItem(container, blob.Name, properties.ContentLength ?? 0,
-                properties.CreatedOn ?? properties.LastModified ?? DateTimeOffset.MinValue, properties.ETag?.ToString() ?? string.Empty);
+                properties.CreatedOn ?? properties.LastModified ?? DateTimeOffset.MinValue, properties.ETag is { } etag ? VersionOf(etag) : string.Empty);
         }
     }
 
@@ -95,6 +95,9 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         var blob = (await ContainerAsync(container, cancellationToken)).GetBlobClient(name);
         await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
+
+    /// <summary>The ETag without its quotes: the service quotes it in properties but not in listings.</summary>
+    private static string VersionOf(ETag etag) => etag.ToString().Trim('"');
 
     private async Task<BlobContainerClient> ContainerAsync(string container, CancellationToken cancellationToken)
     {
