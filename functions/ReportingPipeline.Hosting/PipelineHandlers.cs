@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
 
 namespace ReportingPipeline.Hosting;
@@ -23,4 +26,65 @@ public interface IPipelineHandlers
 
     /// <summary>After the monthly deadline: the closed month's missing stations are recorded and the month rebuilt.</summary>
     Task<MartBuildResult> CloseReportingPeriodAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Told after every mart build that changed something (e.g. to refresh the Power BI dataset).</summary>
+public interface IMartsPublishedListener
+{
+    Task OnMartsPublishedAsync(MartBuildResult result, CancellationToken cancellationToken);
+}
+
+/// <summary>The handlers, over whichever storage the host configured.</summary>
+public sealed class PipelineHandlers(
+    SubmissionIngestor ingestor,
+    ReferenceStore references,
+    MartBuilder marts,
+    TimeProvider time,
+    IOptions<PipelineOptions> options,
+    IEnumerable<IMartsPublishedListener> listeners,
+    ILogger<PipelineHandlers> logger) : IPipelineHandlers
+{
+    public async Task<IngestOutcome> IngestSubmissionAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        var result = await ingestor.IngestAsync(blobName, cancellationToken);
+        return new IngestOutcome(blobName, result.Report.Status.ToString(), result.Report.Version, result.AlreadyProcessed, result.ReportJsonName);
+    }
+
+    public async Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        if (blobName is not (ReferenceStore.RegionsFile or ReferenceStore.StationsFile))
+        {
+            logger.LogInformation("Ignoring {BlobName} in the reference container: only {Regions} and {Stations} are reference data",
+                blobName, ReferenceStore.RegionsFile, ReferenceStore.StationsFile);
+            return null;
+        }
+
+        logger.LogInformation("Reference file {BlobName} changed: rebuilding the marts", blobName);
+        return await BuildMartsAsync(cancellationToken);
+    }
+
+    public async Task<MartBuildResult> BuildMartsAsync(CancellationToken cancellationToken = default)
+    {
+        var reference = await references.GetAsync(cancellationToken);
+        var result = await marts.BuildAsync(reference, time.GetUtcNow(), options.Value.Deadline, cancellationToken);
+        logger.LogInformation("Mart build {BuildId}: {Rebuilt} months rebuilt, {Unchanged} unchanged",
+            result.BuildId, result.PeriodsRebuilt.Count, result.PeriodsUnchanged.Count);
+        if (result.PeriodsRebuilt.Count > 0 || result.ReferenceRebuilt)
+        {
+            foreach (var listener in listeners)
+            {
+                await listener.OnMartsPublishedAsync(result, cancellationToken);
+            }
+        }
+
+        return result;
+    }
+
+    public Task<MartBuildResult> CloseReportingPeriodAsync(CancellationToken cancellationToken = default)
+    {
+        // A month's input fingerprint includes whether its deadline has passed, so the build after the
+        // deadline rebuilds that month with its missing stations; closing is a build at the right time.
+        logger.LogInformation("Closing reporting periods whose deadline has passed at {Now}", time.GetUtcNow());
+        return BuildMartsAsync(cancellationToken);
+    }
 }

@@ -1,0 +1,62 @@
+namespace ReportingPipeline.Cli;
+
+/// <summary>`pipeline COMMAND ...`: dispatches to the commands and turns usage mistakes into exit code 2.</summary>
+internal static class PipelineCommand
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    private const string Help = """
+        pipeline: the Double Hundred (双百工程) social work stations' monthly reporting pipeline
+
+        Commands:
+          run       [--input DIR] [--store DIR] [--now ISO-TIME] [--verbose]
+                    The main job on a local folder: import the input (reference/, submissions/), ingest every
+                    new upload in upload order, write reports, update the ledger, build the Parquet marts.
+                    Defaults: --input sample-data, --store .pipeline.
+          validate  FILE --reference DIR [--station CODE] [--period YYYY-MM] [--json] [--now ISO-TIME]
+                    Check one file as the pipeline would and print its report. Exit 0 accepted, 1 rejected.
+          template  --reference DIR --station CODE --period YYYY-MM -o FILE.xlsx
+                    Write the Excel template a station fills in.
+
+        Exit codes: 0 success (or accepted), 1 rejected or failed, 2 usage error.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Help);
+            return args.Length == 0 ? Usage : Ok;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            using var cancellation = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            return args[0] switch
+            {
+                "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
+                "validate" => await ValidateCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
+                _ => throw new UsageException($"Unknown command '{args[0]}'."),
+            };
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync("Run `pipeline --help` for usage.");
+            return Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("Cancelled.");
+            return Failed;
+        }
+    }
+}

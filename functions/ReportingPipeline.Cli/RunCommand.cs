@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Hosting;
+using ReportingPipeline.Hosting.LocalFolder;
+
+namespace ReportingPipeline.Cli;
+
+/// <summary>`pipeline run`: the main job on the embedded default (a local folder store).</summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, new HashSet<string> { "--input", "--store", "--now" }, new HashSet<string> { "--verbose" });
+        if (cl.Positional.Count > 0)
+        {
+            throw new UsageException($"run takes no positional argument ('{cl.Positional[0]}').");
+        }
+
+        var input = cl.Value("--input") ?? "sample-data";
+        var storeRoot = cl.Value("--store") ?? ".pipeline";
+        if (!Directory.Exists(input))
+        {
+            throw new UsageException($"No input folder {input} (it should hold reference/ and submissions/).");
+        }
+
+        var now = cl.Time("--now");
+        TimeProvider time = now is { } fixedNow ? new FixedTimeProvider(fixedNow) : TimeProvider.System;
+        var level = cl.Has("--verbose") ? LogLevel.Information : LogLevel.Warning;
+        await using var services = LocalPipeline.Create(storeRoot, time, logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(level));
+        var run = LocalRun.Create(services);
+        using var bar = new ProgressBar(stderr, enabled: !cl.Has("--verbose"));
+        var summary = await run.RunAsync(input, bar, cancellationToken);
+        bar.Finish();
+        await stdout.WriteAsync(Render(summary));
+        return PipelineCommand.Ok;
+    }
+
+    private static string Render(RunSummary summary)
+    {
+        var text = new System.Text.StringBuilder();
+        var o = summary.Outcomes;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Imported: {summary.Import.NewSubmissions} new uploads, {summary.Import.ReferenceFilesChanged} reference files changed.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Files: {o[SubmissionStatus.Accepted]} accepted, {o[SubmissionStatus.AcceptedWithWarnings]} accepted with warnings, {o[SubmissionStatus.Rejected]} rejected, {o[SubmissionStatus.Duplicate]} duplicate.");
+        if (summary.Import.Refused.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Skipped {summary.Import.Refused.Count} changed files that would replace earlier uploads (raw uploads are immutable).");
+        }
+
+        if (summary.LatestPeriod is { } latest)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Reporting in {latest} (accepted / expected stations):");
+            foreach (var city in summary.ReportingByCity)
+            {
+                var rate = city.Rate is { } r ? r.ToString("P1", CultureInfo.InvariantCulture) : "-";
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {city.CityCode} {city.CityName,-6} {city.Reported,5} / {city.Expected,-5} {rate,7}");
+            }
+        }
+
+        var marts = summary.Marts;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Marts: {marts.PeriodsRebuilt.Count} months rebuilt, {marts.PeriodsUnchanged.Count} unchanged -> {summary.MartsFolder}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Reports: {summary.ReportsFolder}");
+        return text.ToString();
+    }
+}
+
+/// <summary>A one-line progress bar on standard error, drawn only when it is a terminal.</summary>
+internal sealed class ProgressBar(TextWriter output, bool enabled) : IProgress<(int Done, int Total)>, IDisposable
+{
+    private readonly bool _enabled = enabled && !Console.IsErrorRedirected;
+    private bool _drawn;
+
+    public void Report((int Done, int Total) value)
+    {
+        if (!_enabled || value.Total < 20)
+        {
+            return;
+        }
+
+        const int width = 30;
+        var filled = value.Done * width / value.Total;
+        output.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', width - filled)}] {value.Done}/{value.Total} files"));
+        _drawn = true;
+    }
+
+    public void Finish()
+    {
+        if (_drawn)
+        {
+            output.WriteLine();
+            _drawn = false;
+        }
+    }
+
+    public void Dispose() => Finish();
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Reading;
+using ReportingPipeline.Core.Reference;
+using ReportingPipeline.Core.Reporting;
+using ReportingPipeline.Core.Validation;
+
+namespace ReportingPipeline.Cli;
+
+/// <summary>
+/// `pipeline validate FILE --reference DIR`: the intake's judgement of one file, without a store: the same
+/// reader, rules, decision and report as an upload gets, as if it were the first upload for its month.
+/// </summary>
+internal static class ValidateCommand
+{
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, new HashSet<string> { "--reference", "--station", "--period", "--now" }, new HashSet<string> { "--json" });
+        if (cl.Positional.Count != 1)
+        {
+            throw new UsageException("validate takes exactly one FILE.");
+        }
+
+        var file = cl.Positional[0];
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"No file {file}.");
+        }
+
+        Period? periodOption = null;
+        if (cl.Value("--period") is { } periodText)
+        {
+            periodOption = Period.TryParse(periodText, out var parsed) ? parsed : throw new UsageException($"--period '{periodText}' is not YYYY-MM.");
+        }
+
+        var reference = ReferenceFiles.Load(cl.Required("--reference"));
+        var now = cl.Time("--now") ?? DateTimeOffset.UtcNow;
+        var limits = ReadLimits.Default;
+        var deadline = DeadlinePolicy.Default;
+        var fileName = Path.GetFileName(file);
+        var bytes = new FileInfo(file).Length;
+        string sha256;
+        RawSubmission raw;
+        await using (var stream = File.OpenRead(file))
+        {
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+            stream.Position = 0;
+            raw = bytes > limits.MaxFileBytes
+                ? RawSubmission.Unreadable(SubmissionFormat.Xlsx, RuleCatalogue.TooLarge.Issue(SourceLocation.File, value: $"{bytes} B",
+                    args: new Dictionary<string, string> { ["limit"] = $"{limits.MaxFileBytes} B" }))
+                : SubmissionFileReader.Read(stream, fileName, limits);
+        }
+
+        // Which station and month the file is for: the options, else the folder it sits in
+        // ({period}/{station}/{file}, as uploaded), else what the file itself says.
+        var fromPath = SubmissionPath.TryParse(string.Join('/', Path.GetFullPath(file).Split(Path.DirectorySeparatorChar).TakeLast(3)), out var path) ? path : null;
+        var station = cl.Value("--station") ?? fromPath?.StationCode ?? HeaderValue(raw, "station_code");
+        var period = periodOption ?? fromPath?.Period ?? (Period.TryParse(HeaderValue(raw, "period"), out var p) ? p : null);
+
+        var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, station, period, now, []));
+        var blobName = station is not null && period is not null ? $"{period}/{station}/{fileName}" : fileName;
+        SubmissionReport report;
+        if (station is not null && period is { } known)
+        {
+            var decision = IntakeDecider.Decide(null, new IncomingUpload(blobName, known, station, sha256, bytes, now), validation, deadline, now, "pipeline validate");
+            report = SubmissionReports.Create(blobName, station, known, decision.Status, decision.Version, sha256, bytes, now, now, decision.OnTime, deadline, validation, reference);
+        }
+        else
+        {
+            report = SubmissionReports.Create(blobName, station, period, Core.Ports.SubmissionStatus.Rejected, null, sha256, bytes, now, now, false, deadline, validation, reference);
+        }
+
+        if (cl.Has("--json"))
+        {
+            await stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(ReportWriter.ToJson(report)));
+        }
+        else
+        {
+            await stdout.WriteAsync(ReportText.Render(report));
+        }
+
+        return report.Status == Core.Ports.SubmissionStatus.Rejected ? PipelineCommand.Failed : PipelineCommand.Ok;
+    }
+
+    /// <summary>A value of the station section as the file wrote it, to tell which station and month a loose file is for.</summary>
+    private static string? HeaderValue(RawSubmission raw, string fieldKey)
+    {
+        var field = SubmissionContract.Station[fieldKey];
+        return raw.Find(SubmissionContract.Station)?.Rows
+            .Where(r => r.Cells.Count >= 2 && r.Cells[0] is { } name && field.IsNamedBy(name.Text))
+            .Select(r => r.Cells[1]?.Text.Trim())
+            .FirstOrDefault(v => !string.IsNullOrEmpty(v));
+    }
+}
+
+/// <summary>Loads the reference from a folder holding regions.csv and stations.csv.</summary>
+internal static class ReferenceFiles
+{
+    public static ReferenceData Load(string folder)
+    {
+        var regions = Path.Combine(folder, ReferenceStore.RegionsFile);
+        var stations = Path.Combine(folder, ReferenceStore.StationsFile);
+        if (!File.Exists(regions) || !File.Exists(stations))
+        {
+            throw new UsageException($"--reference {folder} must hold {ReferenceStore.RegionsFile} and {ReferenceStore.StationsFile}.");
+        }
+
+        using var regionsStream = File.OpenRead(regions);
+        using var stationsStream = File.OpenRead(stations);
+        var result = ReferenceLoader.Load(regionsStream, stationsStream);
+        return result.IsValid
+            ? result.Reference!
+            : throw new UsageException("the reference data is broken:" + Environment.NewLine + string.Join(Environment.NewLine, result.Errors));
+    }
+}

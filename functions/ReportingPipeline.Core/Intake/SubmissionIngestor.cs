@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Core.Reading;
+using ReportingPipeline.Core.Reference;
+using ReportingPipeline.Core.Reporting;
+using ReportingPipeline.Core.Validation;
+
+namespace ReportingPipeline.Core.Intake;
+
+/// <summary>How the intake judges uploads.</summary>
+/// <param name="ProcessedBy">Who processes: recorded in the ledger's audit trail (host and process).</param>
+public sealed record IntakeOptions(DeadlinePolicy Deadline, ReadLimits Limits, string ProcessedBy, int HistoryMonths = 6)
+{
+    public static IntakeOptions Default { get; } = new(DeadlinePolicy.Default, ReadLimits.Default, $"{Environment.MachineName}/{Environment.ProcessId}");
+}
+
+/// <summary>What became of one upload.</summary>
+public sealed record IngestResult(SubmissionReport Report, bool AlreadyProcessed, string ReportJsonName, string ReportHtmlName);
+
+/// <summary>
+/// Everything that happens to one uploaded file: read, validate, decide, stage, record in the ledger,
+/// report. Safe to call again for the same blob (a redelivered event changes nothing) and from several
+/// workers at once (the ledger's ETag decides who writes each version).
+/// </summary>
+public sealed class SubmissionIngestor(
+    IBlobStore store,
+    ISubmissionLedger ledger,
+    ReferenceStore references,
+    TimeProvider time,
+    IntakeOptions options,
+    ILogger<SubmissionIngestor> logger)
+{
+    private const int MaxLedgerAttempts = 50;
+
+    public async Task<IngestResult> IngestAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken)
+            ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
+        var reference = await references.GetAsync(cancellationToken);
+        var content = await ReadBoundedAsync(blobName, cancellationToken);
+        var sha256 = content.Sha256;
+        var receivedAt = item.CreatedOn;
+        var fileName = SubmissionPath.FileNameOf(blobName);
+
+        if (!SubmissionPath.TryParse(blobName, out var path))
+        {
+            var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
+            var rejected = new ValidationResult(null, [issue]);
+            var report = SubmissionReports.Create(blobName, null, null, SubmissionStatus.Rejected, null, sha256, item.Size, receivedAt,
+                time.GetUtcNow(), false, options.Deadline, rejected, reference);
+            return await WriteReportAsync(report, false, cancellationToken);
+        }
+
+        var raw = content.Bytes is null
+            ? RawSubmission.Unreadable(SubmissionFormatOf(fileName), RuleCatalogue.TooLarge.Issue(SourceLocation.File,
+                value: FormatBytes(item.Size), args: new Dictionary<string, string> { ["limit"] = FormatBytes(options.Limits.MaxFileBytes) }))
+            : SubmissionFileReader.Read(new MemoryStream(content.Bytes, writable: false), fileName, options.Limits);
+        var history = await LoadHistoryAsync(path, cancellationToken);
+        var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, path.StationCode, path.Period, receivedAt, history));
+        var upload = new IncomingUpload(blobName, path.Period, path.StationCode, sha256, item.Size, receivedAt);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = await ledger.GetAsync(path.Period, path.StationCode, cancellationToken);
+            var processedAt = time.GetUtcNow();
+            var decision = IntakeDecider.Decide(current?.Entry, upload, validation, options.Deadline, processedAt, options.ProcessedBy);
+            if (!decision.AlreadyProcessed)
+            {
+                // Staged before the ledger points at it, so the marts never meet a version without its content.
+                await StageAsync(path, decision, validation, cancellationToken);
+                var written = current is null
+                    ? await ledger.TryAddAsync(decision.Entry, cancellationToken)
+                    : await ledger.TryReplaceAsync(decision.Entry, current.ETag, cancellationToken);
+                if (!written)
+                {
+                    if (attempt >= MaxLedgerAttempts)
+                    {
+                        throw new InvalidOperationException($"Gave up recording {blobName} after {attempt} concurrent ledger updates.");
+                    }
+
+                    logger.LogDebug("Ledger entry {Period}/{StationCode} changed while recording {BlobName}; retrying", path.Period, path.StationCode, blobName);
+                    await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
+                    continue;
+                }
+            }
+
+            var report = SubmissionReports.Create(blobName, path.StationCode, path.Period, decision.Upload.Status, decision.Upload.Version,
+                sha256, item.Size, receivedAt, decision.Upload.ProcessedAt, decision.Upload.OnTime, options.Deadline, validation, reference);
+            var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken);
+            logger.LogInformation("{BlobName}: {Status}, version {Version}, {Errors} errors, {Warnings} warnings{Redelivered}",
+                blobName, report.Status, report.Version, report.Errors, report.Warnings, decision.AlreadyProcessed ? " (already processed)" : string.Empty);
+            return result;
+        }
+    }
+
+    /// <summary>The station's accepted submissions of the months before this one, newest first.</summary>
+    private async Task<IReadOnlyList<Submission>> LoadHistoryAsync(SubmissionPath path, CancellationToken cancellationToken)
+    {
+        var history = new List<Submission>();
+        for (var i = 1; i <= options.HistoryMonths; i++)
+        {
+            var period = path.Period.Add(-i);
+            if (period < Period.ProgrammeStart)
+            {
+                break;
+            }
+
+            var entry = await ledger.GetAsync(period, path.StationCode, cancellationToken);
+            if (entry?.Entry.Current is { } current
+                && await ReadStagedAsync(period, path.StationCode, current.Sha256, cancellationToken) is { Submission: { } submission })
+            {
+                history.Add(submission);
+            }
+        }
+
+        return history;
+    }
+
+    private async Task<StagedSubmission?> ReadStagedAsync(Period period, string stationCode, string sha256, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(Containers.Staging, StagedSubmission.BlobNameFor(period, stationCode, sha256), cancellationToken);
+        return stream is null ? null : await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options, cancellationToken);
+    }
+
+    private async Task StageAsync(SubmissionPath path, IntakeDecision decision, ValidationResult validation, CancellationToken cancellationToken)
+    {
+        if (decision.Status == SubmissionStatus.Duplicate)
+        {
+            return;
+        }
+
+        var staged = new StagedSubmission(decision.Upload.BlobName, decision.Upload.Sha256, decision.Status, decision.Version,
+            decision.Upload.ReceivedAt, decision.OnTime, decision.Status == SubmissionStatus.Rejected ? null : validation.Submission, validation.Issues);
+        using var buffer = new MemoryStream();
+        await JsonSerializer.SerializeAsync(buffer, staged, PipelineJson.Compact, cancellationToken);
+        buffer.Position = 0;
+        await store.TryCreateAsync(Containers.Staging, StagedSubmission.BlobNameFor(path.Period, path.StationCode, decision.Upload.Sha256), buffer, "application/json", cancellationToken);
+    }
+
+    private async Task<IngestResult> WriteReportAsync(SubmissionReport report, bool alreadyProcessed, CancellationToken cancellationToken)
+    {
+        var jsonName = report.BlobName + ReportWriter.JsonSuffix;
+        var htmlName = report.BlobName + ReportWriter.HtmlSuffix;
+        using (var json = new MemoryStream(ReportWriter.ToJson(report), writable: false))
+        {
+            await store.WriteAsync(Containers.Reports, jsonName, json, "application/json; charset=utf-8", cancellationToken);
+        }
+
+        using (var html = new MemoryStream(ReportWriter.ToHtml(report), writable: false))
+        {
+            await store.WriteAsync(Containers.Reports, htmlName, html, "text/html; charset=utf-8", cancellationToken);
+        }
+
+        return new IngestResult(report, alreadyProcessed, jsonName, htmlName);
+    }
+
+    /// <summary>The blob's bytes (null when over the size limit) and the SHA-256 of all of it.</summary>
+    private async Task<(byte[]? Bytes, string Sha256)> ReadBoundedAsync(string blobName, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(Containers.Submissions, blobName, cancellationToken)
+            ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
+        var limit = options.Limits.MaxFileBytes;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                // The hash still covers the whole file, so a re-upload of the same oversized file is recognised.
+                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
+                sha.AppendData(chunk, 0, read);
+                while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+                {
+                    sha.AppendData(chunk, 0, read);
+                }
+
+                return (null, Convert.ToHexStringLower(sha.GetHashAndReset()));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var bytes = buffer.ToArray();
+        return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    }
+
+    private static SubmissionFormat SubmissionFormatOf(string fileName) =>
+        Path.GetExtension(fileName).ToUpperInvariant() switch
+        {
+            ".JSON" => SubmissionFormat.Json,
+            ".ZIP" => SubmissionFormat.ZipCsv,
+            _ => SubmissionFormat.Xlsx,
+        };
+
+    private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB");
+}

@@ -1,0 +1,29 @@
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Reading;
+
+namespace ReportingPipeline.Hosting;
+
+/// <summary>The pipeline's settings (configuration section <c>Pipeline</c>); the same keys in every host.</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Reports are due on this day of the following month, 23:59:59 Asia/Shanghai.</summary>
+    public int DeadlineDay { get; set; } = DeadlinePolicy.Default.DayOfFollowingMonth;
+
+    /// <summary>Six-field cron (with seconds) for the mart build; Functions reads it as %BuildMartsSchedule%.</summary>
+    public string BuildMartsSchedule { get; set; } = "0 */15 * * * *";
+
+    /// <summary>Six-field cron for closing the month after its deadline (UTC): day 11, 00:05 Shanghai = day 10, 16:05 UTC.</summary>
+    public string CloseReportingPeriodSchedule { get; set; } = "0 5 16 10 * *";
+
+    /// <summary>Largest upload accepted, in bytes.</summary>
+    public long MaxFileBytes { get; set; } = ReadLimits.Default.MaxFileBytes;
+
+    public DeadlinePolicy Deadline => DeadlinePolicy.Default with { DayOfFollowingMonth = DeadlineDay };
+
+    public IntakeOptions ToIntakeOptions() => IntakeOptions.Default with
+    {
+        Deadline = Deadline,
+        Limits = ReadLimits.Default with { MaxFileBytes = MaxFileBytes },
+    };
+}
