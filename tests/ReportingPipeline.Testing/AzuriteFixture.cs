@@ -42,6 +42,22 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
 
     public TableServiceClient TableService() => new(ConnectionString);
 
+    /// <summary>Deletes every container and table: for tests that watch whole containers and need them empty.</summary>
+    public async Task ResetAsync()
+    {
+        var blobs = BlobService();
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            await blobs.DeleteBlobContainerAsync(container.Name);
+        }
+
+        var tables = TableService();
+        await foreach (var table in tables.QueryAsync())
+        {
+            await tables.DeleteTableAsync(table.Name);
+        }
+    }
+
     public async Task InitializeAsync()
     {
         var azurite = FindAzurite();
