@@ -13,6 +13,9 @@ namespace ReportingPipeline.Hosting.LocalHost;
 /// </summary>
 public sealed class CronScheduler : BackgroundService
 {
+    // Task.Delay takes at most ~49 days, and a monthly or yearly schedule can be further off: wait in steps.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     private readonly IPipelineHandlers _handlers;
     private readonly TimeProvider _time;
     private readonly ILogger<CronScheduler> _logger;
@@ -60,7 +63,7 @@ public sealed class CronScheduler : BackgroundService
                 // A timer may wake a little early: wait until the occurrence has really come, so it fires once.
                 for (var now = _time.GetUtcNow(); now < due; now = _time.GetUtcNow())
                 {
-                    await Task.Delay(due - now, _time, stoppingToken);
+                    await Task.Delay(due - now < LongestWait ? due - now : LongestWait, _time, stoppingToken);
                 }
 
                 _logger.LogInformation("{Job} due at {Due:o}: running", job.Name, due);
