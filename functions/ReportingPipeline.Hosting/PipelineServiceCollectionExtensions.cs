@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Hosting.PowerBi;
+using ReportingPipeline.Hosting.Storage;
 
 namespace ReportingPipeline.Hosting;
 
@@ -15,6 +17,8 @@ public static class PipelineServiceCollectionExtensions
     {
         builder.Services.AddReportingPipelineCore();
         builder.Services.AddOptions<PipelineOptions>().BindConfiguration("Pipeline");
+        builder.Services.AddPipelineStorage();
+        builder.Services.AddPowerBiRefresh();
         return builder;
     }
 
