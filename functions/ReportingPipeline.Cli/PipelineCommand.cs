@@ -20,6 +20,12 @@ internal static class PipelineCommand
           template  --reference DIR --station CODE --period YYYY-MM -o FILE.xlsx
                     Write the Excel template a station fills in.
 
+          host      --storage CONNECTION-STRING [--schedule-marts CRON] [--schedule-close CRON] [--poll-seconds N]
+                    Run the Functions app's handlers against Azure Storage or Azurite (in place of `func start`):
+                    new blobs in submissions/ and reference/ are processed, marts are built on schedule.
+                    CRON has six fields, seconds first, as Functions timers use. Ctrl+C stops it.
+          upload    --storage CONNECTION-STRING [--container submissions|reference] FILE BLOB-NAME
+                    Upload a file as a station (or the reference data) would, e.g. to Azurite.
           generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] --out DIR
                     Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.
 
@@ -49,6 +55,8 @@ internal static class PipelineCommand
                 "validate" => await ValidateCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
                 "template" => await TemplateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 "generate" => await GenerateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
+                "host" => await HostCommand.ExecuteAsync(rest, cancellation.Token),
+                "upload" => await UploadCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
         }
