@@ -17,6 +17,8 @@ internal static class PipelineCommand
                     Defaults: --input sample-data, --store .pipeline.
           validate  FILE --reference DIR [--station CODE] [--period YYYY-MM] [--json] [--now ISO-TIME]
                     Check one file as the pipeline would and print its report. Exit 0 accepted, 1 rejected.
+          dashboard --store DIR -o FILE.html
+                    Write the self-contained HTML dashboard of the store's marts (`run` also writes DIR/dashboard.html).
           template  --reference DIR --station CODE --period YYYY-MM -o FILE.xlsx
                     Write the Excel template a station fills in.
 
@@ -53,6 +55,7 @@ internal static class PipelineCommand
             {
                 "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
                 "validate" => await ValidateCommand.ExecuteAsync(rest, stdout, stderr, cancellation.Token),
+                "dashboard" => await DashboardCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 "template" => await TemplateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 "generate" => await GenerateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 "host" => await HostCommand.ExecuteAsync(rest, cancellation.Token),

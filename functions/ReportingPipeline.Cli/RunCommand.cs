@@ -66,6 +66,11 @@ internal static class RunCommand
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Marts: {marts.PeriodsRebuilt.Count} months rebuilt, {marts.PeriodsUnchanged.Count} unchanged -> {summary.MartsFolder}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Reports: {summary.ReportsFolder}");
+        if (summary.DashboardFile is { } dashboard)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Dashboard: {dashboard}");
+        }
+
         return text.ToString();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Dashboards;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
@@ -24,7 +25,8 @@ public sealed record RunSummary(
     Period? LatestPeriod,
     IReadOnlyList<CityReporting> ReportingByCity,
     string MartsFolder,
-    string ReportsFolder);
+    string ReportsFolder,
+    string? DashboardFile = null);
 
 /// <summary>
 /// `pipeline run`: import the input folder, ingest every upload not seen before in upload order, build the
@@ -78,8 +80,9 @@ public sealed class LocalRun(
 
         var marts = await handlers.BuildMartsAsync(cancellationToken);
         var (latest, byCity) = await ReportingByCityAsync(cancellationToken);
+        var dashboard = await DashboardFile.WriteAsync(store, Path.Combine(store.Root, DashboardBuilder.FileName), cancellationToken);
         return new RunSummary(import, outcomes, alreadyProcessed, marts, latest, byCity,
-            Path.Combine(store.Root, Containers.Marts), Path.Combine(store.Root, Containers.Reports));
+            Path.Combine(store.Root, Containers.Marts), Path.Combine(store.Root, Containers.Reports), dashboard);
     }
 
     /// <summary>Reporting per city for the latest month with any upload.</summary>

@@ -1,0 +1,151 @@
+using Parquet;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Ports;
+
+namespace ReportingPipeline.Core.Dashboards;
+
+/// <summary>
+/// Some columns of a mart table, read back from its Parquet files: one array per column, rows in file order.
+/// Values are boxed as the declared type (string, bool, int, long, decimal, double, DateOnly, DateTime) or null.
+/// </summary>
+internal sealed class MartRows(MartTable table, IReadOnlyDictionary<string, List<object?>> columns, int count)
+{
+    public MartTable Table { get; } = table;
+
+    public int Count { get; } = count;
+
+    public string? String(string column, int row) => (string?)Column(column)[row];
+
+    public long? Long(string column, int row) => Column(column)[row] switch
+    {
+        null => null,
+        long l => l,
+        int i => i,
+        var v => throw new InvalidOperationException($"{Table.Name}.{column} holds {v.GetType().Name}, not an integer."),
+    };
+
+    public decimal? Decimal(string column, int row) => Column(column)[row] switch
+    {
+        null => null,
+        decimal d => d,
+        long l => l,
+        int i => i,
+        double d => (decimal)d,
+        var v => throw new InvalidOperationException($"{Table.Name}.{column} holds {v.GetType().Name}, not a number."),
+    };
+
+    public double? Double(string column, int row) => (double?)Column(column)[row];
+
+    public bool? Bool(string column, int row) => (bool?)Column(column)[row];
+
+    public DateOnly? Date(string column, int row) => (DateOnly?)Column(column)[row];
+
+    public DateTimeOffset? Timestamp(string column, int row) =>
+        Column(column)[row] is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    /// <summary>The month of a <c>period</c> (DATE) column.</summary>
+    public Period PeriodOf(int row) => Period.Of(Date(MartTables.PeriodColumn, row) ?? throw new InvalidOperationException($"{Table.Name} has a row without a period."));
+
+    private List<object?> Column(string name) =>
+        columns.TryGetValue(name, out var values) ? values : throw new KeyNotFoundException($"{Table.Name}.{name} was not read.");
+}
+
+/// <summary>
+/// Reads mart tables through <see cref="IBlobStore"/>, the files the manifest lists (so a partition left from an
+/// older build is never mixed in). Columns are read by their declaration in <see cref="MartTables"/>.
+/// </summary>
+internal sealed class MartTableReader(IBlobStore store, MartManifest manifest)
+{
+    /// <summary>
+    /// The named columns of every file of <paramref name="table"/>, or of the partitions of <paramref name="periods"/>
+    /// only; with <paramref name="keep"/>, only the rows whose string column passes it (village rows of a national
+    /// rollup would otherwise all be boxed to be thrown away).
+    /// </summary>
+    public async Task<MartRows> ReadAsync(
+        MartTable table,
+        IReadOnlyCollection<string> columnNames,
+        IReadOnlySet<Period>? periods = null,
+        (string Column, Func<string?, bool> Predicate)? keep = null,
+        CancellationToken cancellationToken = default)
+    {
+        var columns = columnNames.Select(n => table[n]).ToList();
+        var values = columns.ToDictionary(c => c.Name, _ => new List<object?>(), StringComparer.Ordinal);
+        var count = 0;
+        var files = manifest.FindTable(table.Name)?.Files ?? [];
+        foreach (var file in files.Where(f => periods is null || f.Period is not { } p || periods.Contains(p)).OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            await using var blob = await store.OpenReadAsync(Containers.Marts, file.Name, cancellationToken)
+                ?? throw new InvalidOperationException($"marts/{file.Name} is in the manifest but not in the store.");
+            using var buffer = new MemoryStream();
+            await blob.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            await using var reader = await ParquetReader.CreateAsync(buffer, cancellationToken: cancellationToken);
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                var rows = checked((int)group.RowCount);
+                bool[]? mask = null;
+                if (keep is { } filter)
+                {
+                    var keys = new string?[rows];
+                    await group.ReadAsync(reader.Schema.FindDataField(table[filter.Column].Name), keys.AsMemory(), cancellationToken: cancellationToken);
+                    mask = [.. keys.Select(filter.Predicate)];
+                }
+
+                foreach (var column in columns)
+                {
+                    var field = reader.Schema.FindDataField(column.Name);
+                    var target = values[column.Name];
+                    switch (column.Type)
+                    {
+                        case MartColumnType.String:
+                            var strings = new string?[rows];
+                            await group.ReadAsync(field, strings.AsMemory(), cancellationToken: cancellationToken);
+                            target.AddRange(Kept(strings, mask));
+                            break;
+                        case MartColumnType.Boolean:
+                            target.AddRange(Kept(await ReadValuesAsync<bool>(group, field, rows, cancellationToken), mask));
+                            break;
+                        case MartColumnType.Int32:
+                            target.AddRange(Kept(await ReadValuesAsync<int>(group, field, rows, cancellationToken), mask));
+                            break;
+                        case MartColumnType.Int64:
+                            target.AddRange(Kept(await ReadValuesAsync<long>(group, field, rows, cancellationToken), mask));
+                            break;
+                        case MartColumnType.Money or MartColumnType.Hours:
+                            target.AddRange(Kept(await ReadValuesAsync<decimal>(group, field, rows, cancellationToken), mask));
+                            break;
+                        case MartColumnType.Ratio:
+                            target.AddRange(Kept(await ReadValuesAsync<double>(group, field, rows, cancellationToken), mask));
+                            break;
+                        case MartColumnType.Date:
+                            // Parquet.Net surfaces DATE as DateTime (midnight); the marts mean a calendar day.
+                            target.AddRange(Kept((await ReadValuesAsync<DateTime>(group, field, rows, cancellationToken)).Select(v => v is DateTime d ? DateOnly.FromDateTime(d) : (object?)null), mask));
+                            break;
+                        case MartColumnType.Timestamp:
+                            target.AddRange(Kept(await ReadValuesAsync<DateTime>(group, field, rows, cancellationToken), mask));
+                            break;
+                        default:
+                            throw new InvalidOperationException($"{table.Name}.{column.Name}: unknown type {column.Type}.");
+                    }
+                }
+
+                count += mask?.Count(k => k) ?? rows;
+            }
+        }
+
+        return new MartRows(table, values, count);
+    }
+
+    private static IEnumerable<object?> Kept(IEnumerable<object?> values, bool[]? mask) =>
+        mask is null ? values : values.Where((_, i) => mask[i]);
+
+    private static async Task<IEnumerable<object?>> ReadValuesAsync<T>(ParquetRowGroupReader group, Parquet.Schema.DataField field, int rows, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var buffer = new T?[rows];
+        await group.ReadAsync<T>(field, buffer.AsMemory(), cancellationToken: cancellationToken);
+        return buffer.Select(v => v is { } x ? (object)x : null);
+    }
+}
