@@ -127,7 +127,7 @@ public sealed class DashboardBuilder(IBlobStore store)
             rows.String("region_code", i)!,
             rows.String("region_name", i) ?? string.Empty,
             rows.String("parent_code", i),
-            measures.ToDictionary(m => m, m => rows.Decimal(m, i), StringComparer.Ordinal)))];
+            measures.ToDictionary(m => m, m => rows.Number(m, i), StringComparer.Ordinal)))];
     }
 
     private static async Task<IReadOnlyDictionary<string, StationPlace>> ReadStationsAsync(MartTableReader marts, CancellationToken cancellationToken)
@@ -161,7 +161,7 @@ public sealed class DashboardBuilder(IBlobStore store)
         {
             var value = Total(now, k.Measure);
             var last = previous is null ? null : Total(before, k.Measure);
-            decimal? change = (value, last, k.Unit) switch
+            double? change = (value, last, k.Unit) switch
             {
                 ({ } v, { } l, KpiUnit.Ratio) => v - l,
                 ({ } v, { } l, _) when l != 0 => (v - l) / l,
@@ -214,7 +214,7 @@ public sealed class DashboardBuilder(IBlobStore store)
             {
                 var reported = r.Long("stations_reported");
                 var people = r.Values["services_people_served"];
-                return (Row: r, Reported: reported, People: people, PerStation: reported > 0 && people is { } p ? (double?)((double)p / reported) : null);
+                return (Row: r, Reported: reported, People: people, PerStation: reported > 0 && people is { } p ? p / reported : (double?)null);
             })
             .OrderByDescending(d => d.Row.Double("reporting_rate") ?? -1)
             .ThenByDescending(d => d.PerStation ?? -1)
@@ -286,7 +286,7 @@ public sealed class DashboardBuilder(IBlobStore store)
         var top = TopLevel(rollups).ToLookup(r => r.Period);
         var totals = TrendMeasures.ToDictionary(
             m => m,
-            m => (IReadOnlyList<decimal?>)[.. periods.Select(p => Total([.. top[p]], m))],
+            m => (IReadOnlyList<double?>)[.. periods.Select(p => Total([.. top[p]], m))],
             StringComparer.Ordinal);
         var cities = rollups.Where(r => r.Level == "city")
             .GroupBy(r => r.Code, StringComparer.Ordinal)
@@ -304,7 +304,7 @@ public sealed class DashboardBuilder(IBlobStore store)
     private static IEnumerable<Rollup> TopLevel(IReadOnlyList<Rollup> rollups) => rollups.Where(r => r.Level == MartTables.Levels[0]);
 
     /// <summary>A measure over several regions of one month, as the marts compute it: sums, and ratios of sums.</summary>
-    private static decimal? Total(IReadOnlyList<Rollup> regions, string name)
+    private static double? Total(IReadOnlyList<Rollup> regions, string name)
     {
         if (regions.Count == 1)
         {
@@ -334,11 +334,11 @@ public sealed class DashboardBuilder(IBlobStore store)
         r.Double("village_visit_coverage"),
         r.Values["services_people_served"]);
 
-    private sealed record Rollup(Period Period, string Level, string Code, string Name, string? ParentCode, IReadOnlyDictionary<string, decimal?> Values)
+    private sealed record Rollup(Period Period, string Level, string Code, string Name, string? ParentCode, IReadOnlyDictionary<string, double?> Values)
     {
         public long Long(string name) => (long)(Values[name] ?? 0);
 
-        public double? Double(string name) => Values[name] is { } v ? (double)v : null;
+        public double? Double(string name) => Values[name];
     }
 
     private sealed record StationPlace(string Code, string Name, string TownName, string DistrictCode, string DistrictName, string CityCode, string CityName);

@@ -42,7 +42,10 @@ public enum KpiUnit
     Money,
 }
 
-/// <summary>A headline figure for the whole province (all provinces) in <see cref="DashboardData.Month"/>.</summary>
+/// <summary>
+/// A headline figure for the whole province (all provinces) in <see cref="DashboardData.Month"/>. Figures are
+/// doubles: ratios as the marts store them (DOUBLE), counts exactly, yuan to well under a fen.
+/// </summary>
 /// <param name="Measure">The <c>agg_region_month</c> column it comes from.</param>
 /// <param name="Numerator">For a ratio: the summed numerator (e.g. stations reported).</param>
 /// <param name="Denominator">For a ratio: the summed denominator (e.g. stations expected).</param>
@@ -52,11 +55,11 @@ public sealed record Kpi(
     string LabelZh,
     string LabelEn,
     KpiUnit Unit,
-    decimal? Value,
-    decimal? Previous,
-    decimal? Change,
-    decimal? Numerator,
-    decimal? Denominator);
+    double? Value,
+    double? Previous,
+    double? Change,
+    double? Numerator,
+    double? Denominator);
 
 /// <summary>Reporting figures of one city or district in <see cref="DashboardData.Month"/>, from <c>agg_region_month</c>.</summary>
 public sealed record RegionFigures(
@@ -68,7 +71,7 @@ public sealed record RegionFigures(
     double? ReportingRate,
     double? OnTimeRate,
     double? VillageVisitCoverage,
-    decimal? PeopleServed);
+    double? PeopleServed);
 
 /// <summary>A city (children: its districts) or a district (stations: its towns' stations).</summary>
 public sealed record RegionStatus(RegionFigures Figures, IReadOnlyList<RegionStatus> Children, IReadOnlyList<StationStatus> Stations);
@@ -97,7 +100,7 @@ public sealed record DistrictRank(
     long Reported,
     double? ReportingRate,
     double? OnTimeRate,
-    decimal? PeopleServed,
+    double? PeopleServed,
     double? PeoplePerStation);
 
 /// <summary>A station with validation problems over every month the marts cover.</summary>
@@ -123,8 +126,8 @@ public sealed record ProblemStation(
 /// <summary>Month-by-month series for the charts: <see cref="Months"/> and, per measure, one value per month (null when undefined).</summary>
 public sealed record DashboardTrends(
     IReadOnlyList<Period> Months,
-    IReadOnlyDictionary<string, IReadOnlyList<decimal?>> Totals,
+    IReadOnlyDictionary<string, IReadOnlyList<double?>> Totals,
     IReadOnlyList<RegionSeries> CityReportingRates);
 
 /// <summary>One region's values per month of <see cref="DashboardTrends.Months"/>.</summary>
-public sealed record RegionSeries(string Code, string Name, IReadOnlyList<decimal?> Values);
+public sealed record RegionSeries(string Code, string Name, IReadOnlyList<double?> Values);

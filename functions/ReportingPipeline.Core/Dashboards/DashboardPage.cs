@@ -231,20 +231,18 @@ public static class DashboardPage
     private static string H(string? text) => Html.Encode(SafeText.RemoveControls(text ?? string.Empty));
 
     /// <summary>A figure as shown: percentages with one decimal, counts with thousands separators.</summary>
-    public static string Format(decimal? value, KpiUnit unit) => value switch
+    public static string Format(double? value, KpiUnit unit) => value switch
     {
         null => "—",
         { } v => unit switch
         {
-            KpiUnit.Ratio => Percent((double)v),
+            KpiUnit.Ratio => Percent(v),
             KpiUnit.Money => "¥" + v.ToString("N2", Invariant),
             _ => v.ToString("N0", Invariant),
         },
     };
 
     public static string Percent(double? ratio) => ratio is { } r ? (r * 100).ToString("0.0", Invariant) + "%" : "—";
-
-    private static string Raw(decimal? value) => value?.ToString(Invariant) ?? string.Empty;
 
     private static string Raw(double? value) => value?.ToString("R", Invariant) ?? string.Empty;
 
@@ -263,7 +261,7 @@ public static class DashboardPage
             : (css, $"{arrow} {size}% <span class=\"en\">month on month</span>");
     }
 
-    private static string Detail(string measure, decimal numerator, decimal denominator)
+    private static string Detail(string measure, double numerator, double denominator)
     {
         var (zh, en) = measure switch
         {

@@ -25,17 +25,16 @@ internal sealed class MartRows(MartTable table, IReadOnlyDictionary<string, List
         var v => throw new InvalidOperationException($"{Table.Name}.{column} holds {v.GetType().Name}, not an integer."),
     };
 
-    public decimal? Decimal(string column, int row) => Column(column)[row] switch
+    /// <summary>Any numeric column as a double: ratios as stored, counts exactly, DECIMAL yuan to the nearest representable.</summary>
+    public double? Number(string column, int row) => Column(column)[row] switch
     {
         null => null,
-        decimal d => d,
+        double d => d,
+        decimal d => (double)d,
         long l => l,
         int i => i,
-        double d => (decimal)d,
         var v => throw new InvalidOperationException($"{Table.Name}.{column} holds {v.GetType().Name}, not a number."),
     };
-
-    public double? Double(string column, int row) => (double?)Column(column)[row];
 
     public bool? Bool(string column, int row) => (bool?)Column(column)[row];
 
