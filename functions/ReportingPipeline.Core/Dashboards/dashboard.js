@@ -43,7 +43,13 @@
     return option;
   }
 
-  var percentAxis = { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } };
+  // Rates sit close together near the top: start the axis just below the lowest value, not at 0.
+  var percentAxis = {
+    type: 'value',
+    max: 100,
+    min: function (extent) { return Math.max(0, Math.floor(extent.min / 10) * 10 - 10); },
+    axisLabel: { formatter: '{value}%' }
+  };
   function line(name, values, axis) {
     return { name: name, type: 'line', data: values, yAxisIndex: axis || 0, connectNulls: false, symbolSize: 6 };
   }
