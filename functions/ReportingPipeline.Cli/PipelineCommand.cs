@@ -28,6 +28,8 @@ internal static class PipelineCommand
                     Upload a file as a station (or the reference data) would, e.g. to Azurite.
           generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] --out DIR
                     Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.
+          generate  --sample-submissions --out sample-data
+                    Regenerate the committed sample uploads from sample-data/reference.
 
         Exit codes: 0 success (or accepted), 1 rejected or failed, 2 usage error.
         """;
