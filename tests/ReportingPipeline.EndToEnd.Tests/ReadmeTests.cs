@@ -23,7 +23,7 @@ public sealed class ReadmeTests
     [Fact]
     public void Readme_EveryCommandOfTheCliIsDocumented()
     {
-        foreach (var command in new[] { "run", "validate", "template", "generate", "host", "upload" })
+        foreach (var command in new[] { "run", "validate", "template", "generate", "host", "upload", "powerbi" })
         {
             Assert.Contains($"| `{command}", Readme, StringComparison.Ordinal);
         }
