@@ -10,10 +10,19 @@ internal static class GenerateCommand
 {
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--scale", "--months", "--seed", "--out", "--from" }, new HashSet<string>());
+        var cl = new CommandLine(args, new HashSet<string> { "--scale", "--months", "--seed", "--out", "--from" }, new HashSet<string> { "--sample-submissions" });
         if (cl.Positional.Count > 0)
         {
             throw new UsageException($"generate takes no positional argument ('{cl.Positional[0]}').");
+        }
+
+        if (cl.Has("--sample-submissions"))
+        {
+            // Regenerates the committed sample-data/submissions from the committed reference.
+            var sampleDir = cl.Required("--out");
+            var samples = await SampleData.WriteAsync(sampleDir, ReferenceFiles.Load(Path.Combine(sampleDir, "reference")), cancellationToken);
+            await stdout.WriteLineAsync($"{samples.Count} sample uploads -> {Path.Combine(sampleDir, "submissions")}");
+            return PipelineCommand.Ok;
         }
 
         var scaleText = cl.Value("--scale") ?? "guangzhou";

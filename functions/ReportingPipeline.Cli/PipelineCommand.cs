@@ -30,6 +30,9 @@ internal static class PipelineCommand
                     Upload a file as a station (or the reference data) would, e.g. to Azurite.
           generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] --out DIR
                     Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.
+          generate  --sample-submissions --out sample-data
+                    Regenerate the committed sample uploads from sample-data/reference.
+          powerbi   [-o DIR]   Write the Power BI project, Power Query scripts and measures generated from the marts (default powerbi).
 
         Exit codes: 0 success (or accepted), 1 rejected or failed, 2 usage error.
         """;
@@ -60,6 +63,7 @@ internal static class PipelineCommand
                 "generate" => await GenerateCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 "host" => await HostCommand.ExecuteAsync(rest, cancellation.Token),
                 "upload" => await UploadCommand.ExecuteAsync(rest, stdout, cancellation.Token),
+                "powerbi" => await PowerBiCommand.ExecuteAsync(rest, stdout, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
         }

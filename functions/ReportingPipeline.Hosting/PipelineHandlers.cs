@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Ports;
 
 namespace ReportingPipeline.Hosting;
 
@@ -36,6 +37,7 @@ public interface IMartsPublishedListener
 
 /// <summary>The handlers, over whichever storage the host configured.</summary>
 public sealed class PipelineHandlers(
+    IBlobStore store,
     SubmissionIngestor ingestor,
     ReferenceStore references,
     MartBuilder marts,
@@ -63,8 +65,12 @@ public sealed class PipelineHandlers(
         return await BuildMartsAsync(cancellationToken);
     }
 
+    /// <summary>The lock that keeps two mart builds (timer, reference change, another instance) from overlapping.</summary>
+    public const string MartBuildLock = "_locks/mart-build";
+
     public async Task<MartBuildResult> BuildMartsAsync(CancellationToken cancellationToken = default)
     {
+        await using var held = await AcquireBuildLockAsync(cancellationToken);
         var reference = await references.GetAsync(cancellationToken);
         var result = await marts.BuildAsync(reference, time.GetUtcNow(), options.Value.Deadline, cancellationToken);
         logger.LogInformation("Mart build {BuildId}: {Rebuilt} months rebuilt, {Unchanged} unchanged",
@@ -78,6 +84,25 @@ public sealed class PipelineHandlers(
         }
 
         return result;
+    }
+
+    private async Task<IAsyncDisposable> AcquireBuildLockAsync(CancellationToken cancellationToken)
+    {
+        for (var waited = TimeSpan.Zero; ; waited += TimeSpan.FromSeconds(1))
+        {
+            if (await store.TryAcquireLockAsync(Containers.Staging, MartBuildLock, cancellationToken) is { } held)
+            {
+                return held;
+            }
+
+            if (waited == TimeSpan.Zero)
+            {
+                logger.LogInformation("Another mart build is running; waiting for it to finish");
+            }
+
+            // The waiting build then finds most months unchanged, so waiting costs little.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
     }
 
     public Task<MartBuildResult> CloseReportingPeriodAsync(CancellationToken cancellationToken = default)

@@ -1,3 +1,7 @@
+using ReportingPipeline.Hosting;
+using ReportingPipeline.Hosting.PowerBi;
+using ReportingPipeline.Storage;
+
 namespace ReportingPipeline.Infra.Tests;
 
 /// <summary>modules/function-app.bicep and modules/monitoring.bicep as deployed by main.bicep.</summary>
@@ -8,6 +12,26 @@ public sealed class FunctionAppTemplateTests
     private static Dictionary<string, string> AppSettings =>
         Site.Property("properties.siteConfig.appSettings")!.AsArray()
             .ToDictionary(setting => setting!["name"]!.GetValue<string>(), setting => setting!["value"]!.ToString());
+
+    [Fact]
+    public void AppSettings_NameTheOptionsAndSchedulesTheAppReads()
+    {
+        var settings = AppSettings;
+        Assert.Contains($"{StorageOptions.SectionName}__{nameof(StorageOptions.BlobServiceUri)}", settings.Keys);
+        Assert.Contains($"{StorageOptions.SectionName}__{nameof(StorageOptions.TableServiceUri)}", settings.Keys);
+        Assert.Contains($"{StorageOptions.SectionName}__{nameof(StorageOptions.LedgerTable)}", settings.Keys);
+        Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.Enabled)}", settings.Keys);
+        Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.WorkspaceId)}", settings.Keys);
+        Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.DatasetId)}", settings.Keys);
+
+        // The timers take their schedules from app settings by name (%Name%): those names must be set.
+        var functions = Path.Combine(InfraFiles.BicepDirectory, "..", "..", "functions", "ReportingPipeline.Functions");
+        foreach (var schedule in new[] { nameof(PipelineOptions.BuildMartsSchedule), nameof(PipelineOptions.CloseReportingPeriodSchedule) })
+        {
+            Assert.Contains(schedule, settings.Keys);
+            Assert.Contains(Directory.EnumerateFiles(functions, "*.cs"), file => File.ReadAllText(file).Contains($"%{schedule}%", StringComparison.Ordinal));
+        }
+    }
 
     [Fact]
     public void Plan_IsFlexConsumption()

@@ -75,6 +75,36 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task TryAcquireLockAsync_Held_SecondHolderIsRefusedUntilReleased()
+    {
+        var name = Prefix + "locks/build";
+
+        var first = await Store.TryAcquireLockAsync(Containers.Staging, name);
+        var second = await Store.TryAcquireLockAsync(Containers.Staging, name);
+        Assert.NotNull(first);
+        Assert.Null(second);
+
+        await first.DisposeAsync();
+        var third = await Store.TryAcquireLockAsync(Containers.Staging, name);
+        Assert.NotNull(third);
+        await third.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TryAcquireLockAsync_ConcurrentTakers_ExactlyOneHolds()
+    {
+        var name = Prefix + "locks/race";
+
+        var handles = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.TryAcquireLockAsync(Containers.Staging, name))));
+
+        Assert.Single(handles, h => h is not null);
+        foreach (var handle in handles.OfType<IAsyncDisposable>())
+        {
+            await handle.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ListAsync_Prefix_ReturnsOnlyMatchingBlobsInNameOrder()
     {
         foreach (var name in new[] { "2024-02/ST002/b.xlsx", "2024-02/ST001/z.json", "2024-01/ST001/a.xlsx", "2024-02/ST001/a.xlsx", "2024-02/ST001/a.xlsx.bak" })

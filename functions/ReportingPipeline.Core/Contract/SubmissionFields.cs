@@ -72,6 +72,15 @@ public static class SubmissionFields
             ? accessor.Rows(submission)
             : throw new ArgumentException($"Section {section.Key} is not part of the contract.", nameof(section));
 
+    /// <summary>The rows of <paramref name="section"/> as field key → value, for writers that look values up by key.</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> RowsByKey(Submission submission, SectionDefinition section) =>
+        [.. RowsOf(submission, section).Select(row => (IReadOnlyDictionary<string, object?>)section.Fields
+            .Select((field, i) => (field.Key, Value: row[i]))
+            .ToDictionary(cell => cell.Key, cell => cell.Value, StringComparer.Ordinal))];
+
+    /// <summary>A value as text the way a cell or a JSON string carries it: invariant digits, null for missing.</summary>
+    public static string? Text(object? value) => value is null ? null : FormatInvariant(value);
+
     /// <summary>A value as a CSV cell or report holds it: invariant digits, blank for missing.</summary>
     public static string FormatInvariant(object? value) => value switch
     {

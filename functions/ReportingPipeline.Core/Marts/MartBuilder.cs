@@ -131,7 +131,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// <summary>
     /// The months covered: from the first month with a ledger entry (not before the first station opened,
     /// nor before the programme started) to the later of the last closed month and the last month with a
-    /// ledger entry, never past the current month.
+    /// ledger entry, never past the current month. Before any upload only the last closed month is built:
+    /// who has not reported is news; years of empty months before the pipeline existed are not.
     /// </summary>
     private async Task<IReadOnlyList<Period>> PlanPeriodsAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken)
     {
@@ -161,7 +162,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             lastClosed = lastClosed.Previous;
         }
 
-        var first = Max(Max(firstEntry ?? firstOpening, firstOpening), Period.ProgrammeStart);
+        var first = Max(Max(firstEntry ?? lastClosed, firstOpening), Period.ProgrammeStart);
         var last = Min(Max(lastClosed, lastEntry ?? lastClosed), current);
         return first <= last ? [.. Period.Range(first, last)] : [];
     }

@@ -52,6 +52,13 @@ public interface IBlobStore
     /// <summary>The blobs whose names start with <paramref name="prefix"/>, in name order.</summary>
     IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes an exclusive lock named by a blob (a blob lease in Azure, a file lock locally), held until the
+    /// returned handle is disposed or the process dies; null when someone else holds it. Serialises work that
+    /// must not overlap across workers and machines, such as two mart builds.
+    /// </summary>
+    Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a blob if it exists. Never used on <see cref="Containers.Submissions"/>.</summary>
     Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default);
 }

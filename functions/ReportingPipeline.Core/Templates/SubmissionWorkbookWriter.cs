@@ -59,7 +59,7 @@ public static class SubmissionWorkbookWriter
         AddSheet(workbookPart, sheets, InstructionsSheetName, Instructions(submission, reference, strings));
         foreach (var section in SubmissionContract.Sections)
         {
-            var rows = SubmissionValues.RowsOf(submission, section);
+            var rows = SubmissionFields.RowsByKey(submission, section);
             var worksheet = section.Shape == SectionShape.KeyValue ? KeyValueSheet(section, rows[0], strings) : RowsSheet(section, rows, strings);
             AddSheet(workbookPart, sheets, section.TemplateSheetName, worksheet);
         }
@@ -242,11 +242,11 @@ public static class SubmissionWorkbookWriter
         long or int or decimal or double => new Cell
         {
             CellReference = column + row.ToString(CultureInfo.InvariantCulture),
-            CellValue = new CellValue(SubmissionValues.Text(value)!),
+            CellValue = new CellValue(SubmissionFields.Text(value)!),
         },
         _ => TextCell(
             strings, column, row,
-            field.Enum?.Find(SubmissionValues.Text(value)!)?.Label ?? SubmissionValues.Text(value)!,
+            field.Enum?.Find(SubmissionFields.Text(value)!)?.Label ?? SubmissionFields.Text(value)!,
             field.Kind is FieldKind.Code or FieldKind.Period or FieldKind.Text ? TextStyle : DefaultStyle),
     };
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using ReportingPipeline.Core.Ports;
 using BlobItem = ReportingPipeline.Core.Ports.BlobItem;
 
@@ -96,6 +97,31 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 
+    public async Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        var blob = (await ContainerAsync(container, cancellationToken)).GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The lock blob exists already (possibly leased): only the lease says who holds the lock.
+        }
+
+        var lease = blob.GetBlobLeaseClient();
+        try
+        {
+            await lease.AcquireAsync(BlobLease.LeaseDuration, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+
+        return new BlobLease(lease);
+    }
+
     /// <summary>The ETag without its quotes: the service quotes it in properties but not in listings.</summary>
     private static string VersionOf(ETag etag) => etag.ToString().Trim('"');
 
@@ -109,5 +135,57 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         }
 
         return client;
+    }
+}
+
+/// <summary>
+/// A held blob lease, renewed in the background until disposed. If the process dies the lease lapses after
+/// <see cref="LeaseDuration"/>, so a crashed worker never blocks the others for long.
+/// </summary>
+internal sealed class BlobLease : IAsyncDisposable
+{
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    private readonly BlobLeaseClient _lease;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewal;
+
+    public BlobLease(BlobLeaseClient lease)
+    {
+        _lease = lease;
+        _renewal = RenewAsync(_stop.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _renewal;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping the renewal loop is how it ends.
+        }
+
+        try
+        {
+            await _lease.ReleaseAsync();
+        }
+        catch (RequestFailedException)
+        {
+            // Already lapsed or taken over: nothing is held any more either way.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(LeaseDuration / 3, cancellationToken);
+            await _lease.RenewAsync(cancellationToken: cancellationToken);
+        }
     }
 }

@@ -100,6 +100,22 @@ public sealed class LocalFolderBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
+    public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        var path = FolderPaths.Resolve(Root, container, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            // The OS releases the lock when the process dies, so a crashed worker never leaves it held.
+            var handle = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return Task.FromResult<IAsyncDisposable?>(handle);
+        }
+        catch (IOException)
+        {
+            return Task.FromResult<IAsyncDisposable?>(null);
+        }
+    }
+
     /// <summary>Records when a blob was uploaded (for replaying uploads from a folder with their original times).</summary>
     public void SetCreatedOn(string container, string name, DateTimeOffset createdOn) =>
         File.SetLastWriteTimeUtc(FolderPaths.Resolve(Root, container, name), createdOn.UtcDateTime);

@@ -125,33 +125,38 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
           value: 'Authorization=AAD'
         }
-        // The pipeline's own options (ReportingPipeline.Hosting binds the "Pipeline" section).
+        // The pipeline's own options: Storage (StorageOptions), the timers' %BuildMartsSchedule% and
+        // %CloseReportingPeriodSchedule%, and PowerBi (PowerBiOptions), as ReportingPipeline.Hosting binds them.
         {
-          name: 'Pipeline__Storage__BlobServiceUri'
+          name: 'Storage__BlobServiceUri'
           value: storage.properties.primaryEndpoints.blob
         }
         {
-          name: 'Pipeline__Storage__TableServiceUri'
+          name: 'Storage__TableServiceUri'
           value: storage.properties.primaryEndpoints.table
         }
         {
-          name: 'Pipeline__Storage__LedgerTable'
+          name: 'Storage__LedgerTable'
           value: ledgerTableName
         }
         {
-          name: 'Pipeline__Marts__Schedule'
+          name: 'BuildMartsSchedule'
           value: martsSchedule
         }
         {
-          name: 'Pipeline__Deadline__CloseSchedule'
+          name: 'CloseReportingPeriodSchedule'
           value: closePeriodSchedule
         }
         {
-          name: 'Pipeline__PowerBi__WorkspaceId'
+          name: 'PowerBi__Enabled'
+          value: string(!empty(powerBiWorkspaceId) && !empty(powerBiDatasetId))
+        }
+        {
+          name: 'PowerBi__WorkspaceId'
           value: powerBiWorkspaceId
         }
         {
-          name: 'Pipeline__PowerBi__DatasetId'
+          name: 'PowerBi__DatasetId'
           value: powerBiDatasetId
         }
       ]

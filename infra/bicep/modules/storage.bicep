@@ -57,6 +57,7 @@ var pipelineContainers = [
   'reference'
   'marts'
   'staging'
+  'receipts'
 ]
 
 // Only the marts, staging and reports are rebuilt from submissions + reference, so only their old

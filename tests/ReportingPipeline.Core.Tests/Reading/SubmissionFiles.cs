@@ -38,7 +38,7 @@ internal static class SubmissionFiles
             writer.WriteString("schema", schema);
             foreach (var section in SubmissionContract.Sections)
             {
-                var rows = SubmissionValues.RowsOf(submission, section);
+                var rows = SubmissionFields.RowsByKey(submission, section);
                 if (section.Shape == SectionShape.KeyValue)
                 {
                     writer.WritePropertyName(section.Key);
@@ -68,13 +68,13 @@ internal static class SubmissionFiles
         foreach (var section in SubmissionContract.Sections)
         {
             var csv = new StringBuilder();
-            var rows = SubmissionValues.RowsOf(submission, section);
+            var rows = SubmissionFields.RowsByKey(submission, section);
             if (section.Shape == SectionShape.KeyValue)
             {
                 csv.Append("field,value\r\n");
                 foreach (var field in section.Fields)
                 {
-                    csv.Append(labels ? field.Label : field.Key).Append(',').Append(Quote(SubmissionValues.Text(rows[0][field.Key]))).Append("\r\n");
+                    csv.Append(labels ? field.Label : field.Key).Append(',').Append(Quote(SubmissionFields.Text(rows[0][field.Key]))).Append("\r\n");
                 }
             }
             else
@@ -82,7 +82,7 @@ internal static class SubmissionFiles
                 csv.AppendJoin(',', section.Fields.Select(f => labels ? f.Label : f.Key)).Append("\r\n");
                 foreach (var row in rows)
                 {
-                    csv.AppendJoin(',', section.Fields.Select(f => Quote(SubmissionValues.Text(row[f.Key])))).Append("\r\n");
+                    csv.AppendJoin(',', section.Fields.Select(f => Quote(SubmissionFields.Text(row[f.Key])))).Append("\r\n");
                 }
             }
 
@@ -198,14 +198,14 @@ internal static class SubmissionFiles
         {
             var read = raw.Find(section);
             Assert.NotNull(read);
-            var want = SubmissionValues.RowsOf(expected, section);
+            var want = SubmissionFields.RowsByKey(expected, section);
             var got = Cells(read);
             Assert.Equal(want.Count, got.Count);
             for (var r = 0; r < want.Count; r++)
             {
                 foreach (var field in section.Fields)
                 {
-                    var text = SubmissionValues.Text(want[r][field.Key]);
+                    var text = SubmissionFields.Text(want[r][field.Key]);
                     if (enumLabels && field.Enum is not null && text is not null)
                     {
                         text = field.Enum.Find(text)!.Label;
@@ -234,7 +234,7 @@ internal static class SubmissionFiles
                     writer.WriteNumber(key, d);
                     break;
                 default:
-                    writer.WriteString(key, SubmissionValues.Text(value));
+                    writer.WriteString(key, SubmissionFields.Text(value));
                     break;
             }
         }

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ReportingPipeline.Core.Marts.PowerBi;
+
+/// <summary>A relationship of the model: many rows of <paramref name="From"/> to one row of <paramref name="To"/>.</summary>
+/// <param name="BothDirections">Filters also flow from the many side to the one side.</param>
+public sealed record PowerBiRelationship(MartTable From, string FromColumn, MartTable To, string ToColumn, bool BothDirections = false)
+{
+    public string Name => $"{From.Name}.{FromColumn} → {To.Name}.{ToColumn}";
+}
+
+/// <summary>A level of the region hierarchy.</summary>
+public sealed record PowerBiHierarchyLevel(string Name, string Column);
+
+/// <summary>
+/// The shape of the Power BI model around the mart tables: which column is each dimension's key, how the facts
+/// join the dimensions, the region hierarchy and the date table. Everything is derived from <see cref="MartTables"/>.
+/// </summary>
+public static class PowerBiModel
+{
+    public const string RegionHierarchy = "地区层级";
+
+    /// <summary>The dimension keys (one row per value).</summary>
+    public static readonly IReadOnlyDictionary<MartTable, string> Keys = new Dictionary<MartTable, string>
+    {
+        [MartTables.DimRegion] = MartTables.VillageColumn,
+        [MartTables.DimStation] = MartTables.StationColumn,
+        [MartTables.DimPeriod] = DateColumn,
+    };
+
+    /// <summary>The date column of the date table (<c>dim_period</c>), one row per month.</summary>
+    public const string DateColumn = "date";
+
+    /// <summary>City › district › town › village on <c>dim_region</c>.</summary>
+    public static readonly IReadOnlyList<PowerBiHierarchyLevel> RegionLevels =
+    [
+        new("市", MartTables.DimRegion["city_name"].Name),
+        new("区县", MartTables.DimRegion["district_name"].Name),
+        new("镇街", MartTables.DimRegion["town_name"].Name),
+        new("村居", MartTables.DimRegion["village_name"].Name),
+    ];
+
+    /// <summary>Columns shown sorted by another column (Chinese month labels sort by yyyymm).</summary>
+    public static readonly IReadOnlyDictionary<(MartTable Table, string Column), string> SortBy = new Dictionary<(MartTable, string), string>
+    {
+        [(MartTables.DimPeriod, MartTables.DimPeriod["label_zh"].Name)] = MartTables.DimPeriod["period_key"].Name,
+    };
+
+    /// <summary>
+    /// Facts with a village join <c>dim_region</c>, the other facts join <c>dim_station</c>, every fact and the
+    /// rollup join <c>dim_period</c> on their month. <c>dim_region</c> joins <c>dim_station</c> on the town (one station
+    /// per town) in both directions, so the region hierarchy also filters the station facts; village facts do not join
+    /// <c>dim_station</c> directly, which would make a second path.
+    /// </summary>
+    public static readonly IReadOnlyList<PowerBiRelationship> Relationships = BuildRelationships();
+
+    /// <summary>A stable GUID for a model object, so regenerating the files changes nothing.</summary>
+    public static Guid StableId(string key)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("ReportingPipeline.PowerBi/" + key));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // version 5 (name-based)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes);
+    }
+
+    private static List<PowerBiRelationship> BuildRelationships()
+    {
+        var relationships = new List<PowerBiRelationship>();
+        foreach (var fact in MartTables.Facts)
+        {
+            if (fact.Columns.Any(c => c.Name == MartTables.VillageColumn))
+            {
+                relationships.Add(new(fact, MartTables.VillageColumn, MartTables.DimRegion, Keys[MartTables.DimRegion]));
+            }
+            else
+            {
+                relationships.Add(new(fact, fact[MartTables.StationColumn].Name, MartTables.DimStation, Keys[MartTables.DimStation]));
+            }
+        }
+
+        foreach (var table in MartTables.Facts.Append(MartTables.AggRegionMonth))
+        {
+            relationships.Add(new(table, table[MartTables.PeriodColumn].Name, MartTables.DimPeriod, DateColumn));
+        }
+
+        relationships.Add(new(MartTables.DimRegion, MartTables.DimRegion["town_code"].Name, MartTables.DimStation, Keys[MartTables.DimStation], BothDirections: true));
+        return relationships;
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ReportingPipeline.Core.Marts.PowerBi;
+
+/// <summary>
+/// Writes the semantic model as TMDL (Tabular Model Definition Language): one file per table under
+/// <c>definition/tables/</c>, plus database, model, expressions (the StorageAccountUrl parameter) and relationships.
+/// TMDL nests by tab indentation; descriptions are <c>///</c> lines above the object they describe.
+/// </summary>
+public static partial class TmdlWriter
+{
+    public const string DatabaseName = "ReportingPipeline";
+
+    /// <summary>The example value of StorageAccountUrl; analysts replace it with their account's Data Lake endpoint.</summary>
+    public const string ExampleStorageAccountUrl = "https://youraccount.dfs.core.windows.net";
+
+    public static string Database() => $"database {DatabaseName}\n\tcompatibilityLevel: 1567\n";
+
+    public static string Model()
+    {
+        var text = new StringBuilder()
+            .Append("model Model\n")
+            .Append("\tculture: zh-CN\n")
+            .Append("\tdefaultPowerBIDataSourceVersion: powerBI_V3\n")
+            .Append("\tsourceQueryCulture: zh-CN\n")
+            .Append("\tdataAccessOptions\n")
+            .Append("\t\tlegacyRedirects\n")
+            .Append("\t\treturnErrorValuesAsNull\n\n")
+            // The model brings its own date table (dim_period): no auto date/time tables.
+            .Append("annotation __PBI_TimeIntelligenceEnabled = 0\n\n")
+            .Append("annotation PBI_QueryOrder = [")
+            .Append(string.Join(',', MartTables.All.Select(t => t.Name).Prepend(PowerQueryScripts.StorageAccountUrlParameter).Select(n => $"\"{n}\"")))
+            .Append("]\n\n");
+        foreach (var table in MartTables.All)
+        {
+            text.Append("ref table ").Append(Name(table.Name)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    public static string Expressions() =>
+        "/// Data Lake Storage Gen2 endpoint of the storage account holding the marts container (no trailing path).\n" +
+        $"expression {PowerQueryScripts.StorageAccountUrlParameter} = \"{ExampleStorageAccountUrl}\" meta [IsParameterQuery=true, Type=\"Text\", IsParameterQueryRequired=true]\n" +
+        $"\tlineageTag: {PowerBiModel.StableId("expression/" + PowerQueryScripts.StorageAccountUrlParameter)}\n\n" +
+        "\tannotation PBI_ResultType = Text\n";
+
+    public static string Relationships()
+    {
+        var text = new StringBuilder();
+        foreach (var r in PowerBiModel.Relationships)
+        {
+            text.Append("relationship ").Append(PowerBiModel.StableId("relationship/" + r.Name)).Append('\n');
+            if (r.BothDirections)
+            {
+                text.Append("\tcrossFilteringBehavior: bothDirections\n");
+            }
+
+            text.Append("\tfromColumn: ").Append(Name(r.From.Name)).Append('.').Append(Name(r.FromColumn)).Append('\n')
+                .Append("\ttoColumn: ").Append(Name(r.To.Name)).Append('.').Append(Name(r.ToColumn)).Append("\n\n");
+        }
+
+        return text.ToString();
+    }
+
+    public static string Table(MartTable table)
+    {
+        var text = new StringBuilder();
+        Description(text, 0, $"{table.Description} One row per {table.Grain}.");
+        text.Append("table ").Append(Name(table.Name)).Append('\n')
+            .Append("\tlineageTag: ").Append(PowerBiModel.StableId("table/" + table.Name)).Append('\n');
+        if (table == MartTables.DimPeriod)
+        {
+            text.Append("\tdataCategory: Time\n");
+        }
+
+        text.Append('\n');
+        foreach (var measure in PowerBiMeasures.All.Where(m => m.Table == table))
+        {
+            Measure(text, measure);
+        }
+
+        PowerBiModel.Keys.TryGetValue(table, out var key);
+        foreach (var column in table.Columns)
+        {
+            Column(text, table, column, isKey: column.Name == key);
+        }
+
+        if (table == MartTables.DimRegion)
+        {
+            text.Append("\thierarchy ").Append(Name(PowerBiModel.RegionHierarchy)).Append('\n')
+                .Append("\t\tlineageTag: ").Append(PowerBiModel.StableId("hierarchy/" + PowerBiModel.RegionHierarchy)).Append("\n\n");
+            foreach (var level in PowerBiModel.RegionLevels)
+            {
+                text.Append("\t\tlevel ").Append(Name(level.Name)).Append('\n')
+                    .Append("\t\t\tlineageTag: ").Append(PowerBiModel.StableId($"hierarchy/{PowerBiModel.RegionHierarchy}/{level.Name}")).Append('\n')
+                    .Append("\t\t\tcolumn: ").Append(Name(level.Column)).Append("\n\n");
+            }
+        }
+
+        text.Append("\tpartition ").Append(Name(table.Name)).Append(" = m\n")
+            .Append("\t\tmode: import\n")
+            .Append("\t\tsource =\n");
+        foreach (var line in PowerQueryScripts.For(table).TrimEnd('\n').Split('\n'))
+        {
+            text.Append("\t\t\t\t").Append(line).Append('\n');
+        }
+
+        text.Append("\n\tannotation PBI_ResultType = Table\n");
+        return text.ToString();
+    }
+
+    /// <summary>A TMDL object name, quoted unless it is a plain identifier.</summary>
+    public static string Name(string name) =>
+        PlainName().IsMatch(name) ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static void Measure(StringBuilder text, PowerBiMeasure measure)
+    {
+        Description(text, 1, measure.Description);
+        var lines = measure.Expression.Split('\n');
+        text.Append("\tmeasure ").Append(Name(measure.Name)).Append(" =");
+        if (lines.Length == 1)
+        {
+            text.Append(' ').Append(lines[0]).Append('\n');
+        }
+        else
+        {
+            text.Append('\n');
+            foreach (var line in lines)
+            {
+                text.Append("\t\t\t").Append(line).Append('\n');
+            }
+        }
+
+        text.Append("\t\tformatString: ").Append(measure.FormatString).Append('\n')
+            .Append("\t\tdisplayFolder: ").Append(measure.Folder).Append('\n')
+            .Append("\t\tlineageTag: ").Append(PowerBiModel.StableId($"measure/{measure.Table.Name}/{measure.Name}")).Append("\n\n");
+    }
+
+    private static void Column(StringBuilder text, MartTable table, MartColumn column, bool isKey)
+    {
+        var type = PowerBiColumnType.Of(column.Type);
+        Description(text, 1, column.Description);
+        text.Append("\tcolumn ").Append(Name(column.Name)).Append('\n')
+            .Append("\t\tdataType: ").Append(type.DataType).Append('\n');
+        if (isKey)
+        {
+            text.Append("\t\tisKey\n");
+        }
+
+        if (type.FormatString is not null)
+        {
+            text.Append("\t\tformatString: ").Append(type.FormatString).Append('\n');
+        }
+
+        text.Append("\t\tlineageTag: ").Append(PowerBiModel.StableId($"column/{table.Name}/{column.Name}")).Append('\n')
+            .Append("\t\tsummarizeBy: ").Append(type.SummarizeBy).Append('\n')
+            .Append("\t\tsourceColumn: ").Append(column.Name).Append('\n');
+        if (PowerBiModel.SortBy.TryGetValue((table, column.Name), out var sortBy))
+        {
+            text.Append("\t\tsortByColumn: ").Append(Name(sortBy)).Append('\n');
+        }
+
+        text.Append("\n\t\tannotation SummarizationSetBy = Automatic\n");
+        if (column.Type == MartColumnType.Date)
+        {
+            text.Append("\n\t\tannotation UnderlyingDateTimeDataType = Date\n");
+        }
+
+        text.Append('\n');
+    }
+
+    private static void Description(StringBuilder text, int depth, string description)
+    {
+        foreach (var line in description.Split('\n'))
+        {
+            text.Append('\t', depth).Append("/// ").Append(line).Append('\n');
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex PlainName();
+}

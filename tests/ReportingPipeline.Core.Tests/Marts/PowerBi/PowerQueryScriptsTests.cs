@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Marts.PowerBi;
+
+namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+
+/// <summary>The committed <c>queries/*.pq</c> against the Parquet schema of marts the builder really wrote, as DuckDB reads it.</summary>
+public sealed partial class PowerQueryScriptsTests(BuiltMarts marts) : IClassFixture<BuiltMarts>
+{
+    // The Parquet types (DuckDB's names) each M type holds without loss.
+    private static readonly Dictionary<string, Func<string, bool>> Holds = new(StringComparer.Ordinal)
+    {
+        ["type text"] = t => t == "VARCHAR",
+        ["Int64.Type"] = t => t is "BIGINT" or "INTEGER",
+        // Fixed decimal keeps four decimal places.
+        ["Currency.Type"] = t => DecimalScale().Match(t) is { Success: true } m && int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 4,
+        ["type number"] = t => t == "DOUBLE",
+        ["type date"] = t => t == "DATE",
+        ["type datetimezone"] = t => t == "TIMESTAMP WITH TIME ZONE",
+        ["type logical"] = t => t == "BOOLEAN",
+    };
+
+    [Fact]
+    public void Queries_TypeLists_MatchTheParquetSchemaColumnByColumn()
+    {
+        using var reader = marts.Scenario.OpenReader();
+
+        foreach (var table in MartTables.All)
+        {
+            var script = PowerBiFolder.Read(Path.Combine(PowerBiFolder.Root, "queries", table.Name + ".pq"));
+            var typed = TypeEntry().Matches(script).Select(m => (Name: m.Groups["name"].Value, Type: m.Groups["type"].Value)).ToList();
+            var parquet = reader.Describe(table.Name);
+
+            Assert.Equal(parquet.Select(c => c.Name), typed.Select(t => t.Name));
+            foreach (var ((name, mType), (_, duckType)) in typed.Zip(parquet))
+            {
+                Assert.True(Holds.TryGetValue(mType, out var holds), $"{table.Name}.{name}: unexpected M type {mType}");
+                Assert.True(holds(duckType), $"{table.Name}.{name}: M type {mType} does not match Parquet {duckType}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Queries_Money_IsFixedDecimalAndCountsAreWholeNumbers()
+    {
+        foreach (var table in MartTables.All)
+        {
+            var script = PowerBiFolder.Read(Path.Combine(PowerBiFolder.Root, "queries", table.Name + ".pq"));
+            var types = TypeEntry().Matches(script).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["type"].Value, StringComparer.Ordinal);
+            foreach (var column in table.Columns.Where(c => c.Type == MartColumnType.Money))
+            {
+                Assert.Equal("Currency.Type", types[column.Name]);
+            }
+
+            foreach (var column in table.Columns.Where(c => c.Type == MartColumnType.Int64))
+            {
+                Assert.Equal("Int64.Type", types[column.Name]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Queries_Source_ReadsTheTablesFolderOfTheMartsContainerThroughTheParameter()
+    {
+        foreach (var table in MartTables.All)
+        {
+            var script = PowerQueryScripts.For(table);
+
+            Assert.Contains($"AzureStorage.DataLake(Text.TrimEnd({PowerQueryScripts.StorageAccountUrlParameter}, \"/\") & \"/marts/{table.Name}\", [HierarchicalNavigation = false])", script, StringComparison.Ordinal);
+            Assert.Contains("Parquet.Document", script, StringComparison.Ordinal);
+            Assert.Contains("\".parquet\"", script, StringComparison.Ordinal);
+            Assert.Equal(table.Columns.Count, TypeEntry().Count(script));
+        }
+    }
+
+    [GeneratedRegex(@"\{""(?<name>[^""]+)"", (?<type>type \w+|[A-Za-z0-9]+\.Type)\}")]
+    private static partial Regex TypeEntry();
+
+    [GeneratedRegex(@"^DECIMAL\(\d+,(\d+)\)$")]
+    private static partial Regex DecimalScale();
+}
