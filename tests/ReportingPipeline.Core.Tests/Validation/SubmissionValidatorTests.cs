@@ -21,6 +21,7 @@ public sealed class SubmissionValidatorTests
         .. RuleCatalogue.All.Where(r => r.Category == "file").Select(r => r.Id),
         RuleCatalogue.UnknownSection.Id,
         RuleCatalogue.TooManyRows.Id,
+        RuleCatalogue.DuplicateSection.Id,
     ];
 
     private static readonly IReadOnlyList<Submission> ThreeMonthsOfHistory =
