@@ -1,0 +1,37 @@
+using System.Globalization;
+using ReportingPipeline.Bench;
+
+// `bench [--quick] [--scales guangdong,national] [--work DIR] [--out FILE] [--micro] [--skip-intake]`: runs every
+// scenario in a child process and writes one table; `bench child NAME --key value ...`: one scenario (used by the former);
+// `bench micro`: the BenchmarkDotNet micro-benchmarks alone.
+if (args.Length > 0 && args[0] == "child")
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 2; i < args.Length; i++)
+    {
+        var key = args[i].TrimStart('-');
+        options[key] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+    }
+
+    var measurement = await Scenarios.RunAsync(args[1], options);
+    Console.WriteLine(measurement.ToLine());
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "micro")
+{
+    foreach (var row in ReadBenchmarks.Run(quick: args.Contains("--quick")))
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
+var settings = BenchSettings.Parse(args);
+var report = await BenchRun.RunAsync(settings);
+Console.WriteLine(report);
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Output))!);
+await File.WriteAllTextAsync(settings.Output, report);
+Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {settings.Output}"));
+return 0;
