@@ -125,6 +125,21 @@ internal static class BenchRun
         return text.ToString();
     }
 
+    private const string Begin = "<!-- bench:results -->";
+    private const string End = "<!-- /bench:results -->";
+
+    /// <summary>Puts the table between the result markers of an existing page (the prose around it stays), or makes a page of it.</summary>
+    public static string Merge(string? page, string table)
+    {
+        var block = Begin + "\n" + table + End;
+        if (page is null || page.IndexOf(Begin, StringComparison.Ordinal) is var start and < 0 || page.IndexOf(End, StringComparison.Ordinal) is var end and < 0)
+        {
+            return "# Benchmarks\n\n" + block + "\n";
+        }
+
+        return page[..start] + block + page[(end + End.Length)..];
+    }
+
     internal static async Task<Measurement> ChildAsync(params string[] args)
     {
         var host = Environment.ProcessPath!;

@@ -18,6 +18,22 @@ if (args.Length > 0 && args[0] == "child")
     return 0;
 }
 
+if (args.Length > 1 && args[0] == "sql")
+{
+    // For looking into Parquet files while optimising: `bench sql "SELECT ... FROM parquet_metadata('...')"`.
+    await using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+    await connection.OpenAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = args[1];
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        Console.WriteLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+    }
+
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "micro")
 {
     foreach (var row in ReadBenchmarks.Run(quick: args.Contains("--quick")))
@@ -32,6 +48,6 @@ var settings = BenchSettings.Parse(args);
 var report = await BenchRun.RunAsync(settings);
 Console.WriteLine(report);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Output))!);
-await File.WriteAllTextAsync(settings.Output, report);
+await File.WriteAllTextAsync(settings.Output, BenchRun.Merge(File.Exists(settings.Output) ? await File.ReadAllTextAsync(settings.Output) : null, report));
 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {settings.Output}"));
 return 0;

@@ -31,6 +31,7 @@ internal static class Scenarios
             "intake" => await IntakeAsync(options),
             "build" => await BuildAsync(options),
             "resubmit" => await ResubmitAsync(options),
+            "profile" => await ProfileAsync(options),
             "duckdb" => await DuckDbMarts.BuildAsync(options["store"], options["out"], int.Parse(options["months"], CultureInfo.InvariantCulture), int.Parse(options["threads"], CultureInfo.InvariantCulture)),
             _ => throw new ArgumentException($"No scenario {name}."),
         };
@@ -205,6 +206,53 @@ internal static class Scenarios
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
             ["files_written"] = result.FilesWritten.Count,
         });
+    }
+
+    /// <summary>Where a full build's time goes: its inputs read alone (reference, ledger, staged JSON), then two builds (cold and warm JIT).</summary>
+    private static async Task<Measurement> ProfileAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var store = new LocalFolderBlobStore(storeRoot);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        var figures = new Dictionary<string, double>();
+        var timed = new Timed();
+        var clock = Stopwatch.StartNew();
+        await new ReferenceStore(store).GetAsync();
+        figures["reference_s"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var current = new List<LedgerEntry>();
+        await foreach (var entry in ledger.ListAsync())
+        {
+            current.Add(entry);
+        }
+
+        figures["ledger_list_s"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        long bytes = 0;
+        foreach (var entry in current.Where(e => e.Current is not null))
+        {
+            await using var stream = await store.OpenReadAsync(Containers.Staging, StagedSubmission.BlobNameFor(entry.Period, entry.StationCode, entry.Current!.Sha256));
+            bytes += stream!.Length;
+            await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options);
+        }
+
+        figures["staged_json_s"] = clock.Elapsed.TotalSeconds;
+        figures["staged_mb"] = bytes / 1e6;
+        for (var run = 1; run <= 2; run++)
+        {
+            var marts = Path.Combine(storeRoot, Containers.Marts);
+            if (Directory.Exists(marts))
+            {
+                Directory.Delete(marts, recursive: true);
+            }
+
+            clock.Restart();
+            await BuildMartsAsync(store, storeRoot, months);
+            figures[$"build{run}_s"] = clock.Elapsed.TotalSeconds;
+        }
+
+        return timed.Stop("profile", figures);
     }
 
     private static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months)
