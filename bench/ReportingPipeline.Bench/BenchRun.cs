@@ -132,7 +132,9 @@ internal static class BenchRun
     public static string Merge(string? page, string table)
     {
         var block = Begin + "\n" + table + End;
-        if (page is null || page.IndexOf(Begin, StringComparison.Ordinal) is var start and < 0 || page.IndexOf(End, StringComparison.Ordinal) is var end and < 0)
+        var start = page?.IndexOf(Begin, StringComparison.Ordinal) ?? -1;
+        var end = page?.IndexOf(End, StringComparison.Ordinal) ?? -1;
+        if (page is null || start < 0 || end < start)
         {
             return "# Benchmarks\n\n" + block + "\n";
         }

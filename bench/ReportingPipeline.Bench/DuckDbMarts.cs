@@ -79,7 +79,7 @@ internal static class DuckDbMarts
                 FROM read_json('{store}/staging/*/*/*.json', format = 'auto', columns = {StagedColumns})
                 WINDOW w AS (PARTITION BY blob_name[1:7], split_part(blob_name, '/', 2))
             ) WHERE pick = 1;
-            CREATE TEMP TABLE acc AS SELECT period, station_code, version, submission FROM chosen WHERE status <> 'rejected';
+            CREATE TEMP TABLE acc AS SELECT period, station_code, version, on_time_any, submission FROM chosen WHERE status <> 'rejected';
             """);
         yield return ("dims", Copy("dim_region", "SELECT * FROM dim_region", false) + ";\n" + Copy("dim_station", """
             SELECT s.station_code, s.station_name, s.operator, t.town_code, t.town_name, t.district_code, t.district_name, t.city_code, t.city_name,
@@ -171,12 +171,11 @@ internal static class DuckDbMarts
                 UNION ALL BY NAME
                 SELECT e.period, t.province_code, t.city_code, t.district_code, t.town_code, NULL AS village_code,
                        1 AS stations_expected, (a.station_code IS NOT NULL)::INTEGER AS stations_reported,
-                       (a.station_code IS NOT NULL AND c.on_time_any)::INTEGER AS stations_on_time,
+                       coalesce(a.on_time_any, false)::INTEGER AS stations_on_time,
                        {string.Join(", ", Sums(SubmissionContract.Station).Select(m => $"a.submission.station.{m.Field!.Key} AS {m.Name}"))},
                        hf.* EXCLUDE (period, station_code), ff.* EXCLUDE (period, station_code)
                 FROM expected e JOIN towns t ON t.town_code = e.station_code
                 LEFT JOIN acc a ON a.period = e.period AND a.station_code = e.station_code
-                LEFT JOIN chosen c ON c.period = e.period AND c.station_code = e.station_code
                 LEFT JOIN hf ON hf.period = e.period AND hf.station_code = e.station_code
                 LEFT JOIN ff ON ff.period = e.period AND ff.station_code = e.station_code;
             """);

@@ -13,8 +13,6 @@ internal sealed class MartFileWriter : IAsyncDisposable
     /// <summary>Big enough for Power BI and DuckDB to read efficiently, small enough to bound memory.</summary>
     public const int RowGroupRows = 250_000;
 
-    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
-
     private readonly MemoryStream _output;
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;
@@ -40,9 +38,28 @@ internal sealed class MartFileWriter : IAsyncDisposable
     {
         var fields = table.Columns.Select(SchemaField).ToArray();
         var output = new MemoryStream();
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, Options, cancellationToken: cancellationToken);
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, OptionsFor(table, fields), cancellationToken: cancellationToken);
         writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["mart_table"] = table.Name };
         return new MartFileWriter(table, output, writer, fields);
+    }
+
+    /// <summary>
+    /// Snappy, and dictionary encoding for every string column: codes, enum values and names repeat a lot, and
+    /// Parquet.Net leaves strings plain unless told. Integers stay plain (RLE_DICTIONARY and PLAIN are what every
+    /// reader, Power BI included, understands; delta encodings are not).
+    /// </summary>
+    private static ParquetOptions OptionsFor(MartTable table, DataField[] fields)
+    {
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (table.Columns[i].Type == MartColumnType.String)
+            {
+                options.ColumnEncodingHints[fields[i].Path.ToString()] = EncodingHint.Dictionary;
+            }
+        }
+
+        return options;
     }
 
     /// <summary>The Parquet field a declared column becomes.</summary>
