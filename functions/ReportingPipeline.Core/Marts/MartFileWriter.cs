@@ -5,13 +5,19 @@ namespace ReportingPipeline.Core.Marts;
 
 /// <summary>
 /// Writes one Parquet file of a mart table into memory, column buffers flushed as a row group every
-/// <see cref="RowGroupRows"/> rows so that a month of national data never sits in memory row by row. The
+/// <see cref="RowGroupRows"/> rows (fewer for wide tables, see <see cref="RowGroupCells"/>) so that a month of national data never sits in memory row by row. The
 /// Parquet schema comes from the table's declaration, nothing else.
 /// </summary>
 internal sealed class MartFileWriter : IAsyncDisposable
 {
     /// <summary>Big enough for Power BI and DuckDB to read efficiently, small enough to bound memory.</summary>
     public const int RowGroupRows = 250_000;
+
+    /// <summary>
+    /// Values buffered per row group: agg_region_month has about 60 columns, and 250,000 of its rows (a national
+    /// month has 530,000) held as nullable decimals took hundreds of megabytes.
+    /// </summary>
+    public const int RowGroupCells = 5_000_000;
 
     private readonly MemoryStream _output;
     private readonly ParquetWriter _writer;
@@ -103,7 +109,7 @@ internal sealed class MartFileWriter : IAsyncDisposable
     {
         Rows++;
         _pendingRows++;
-        if (_pendingRows >= RowGroupRows)
+        if (_pendingRows >= Math.Min(RowGroupRows, RowGroupCells / _buffers.Length))
         {
             await FlushAsync(cancellationToken);
         }
