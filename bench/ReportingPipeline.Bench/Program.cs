@@ -38,7 +38,7 @@ if (args.Length > 0 && args[0] == "micro")
 {
     foreach (var row in ReadBenchmarks.Run(quick: args.Contains("--quick")))
     {
-        Console.WriteLine(row);
+        Console.WriteLine($"{row.Name}: {row.Value}");
     }
 
     return 0;
