@@ -1,6 +1,8 @@
 using System.Globalization;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Templates;
+using ReportingPipeline.Hosting.LocalFolder;
+using ReportingPipeline.Storage.LocalFolder;
 using ReportingPipeline.Synthetic;
 
 namespace ReportingPipeline.Cli;
@@ -10,7 +12,7 @@ internal static class GenerateCommand
 {
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--scale", "--months", "--seed", "--out", "--from" }, new HashSet<string> { "--sample-submissions" });
+        var cl = new CommandLine(args, new HashSet<string> { "--scale", "--months", "--seed", "--out", "--from" }, new HashSet<string> { "--sample-submissions", "--staged" });
         if (cl.Positional.Count > 0)
         {
             throw new UsageException($"generate takes no positional argument ('{cl.Positional[0]}').");
@@ -40,6 +42,17 @@ internal static class GenerateCommand
         }
 
         var output = cl.Required("--out");
+        if (cl.Has("--staged"))
+        {
+            // A store folder as `run --store` leaves it after intake: reference, ledger, staging; no upload files.
+            var staged = await SyntheticStaging.WriteAsync(
+                new LocalFolderBlobStore(output), new FolderLedger(Path.Combine(output, LocalPipeline.LedgerFolder)),
+                SyntheticReference.Generate(scale, seed), from, months, seed, cancellationToken: cancellationToken);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{scale} (staged): {staged.StationMonths} station-months from {from} ({staged.Missing} missing), {staged.Uploads} uploads, {staged.Staged} staged files, {staged.StagedBytes / 1024.0 / 1024.0:0.0} MB -> {output}"));
+            return PipelineCommand.Ok;
+        }
+
         var summary = await SyntheticDataset.WriteAsync(output, scale, from, months, seed,
             new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission) },
             cancellationToken);

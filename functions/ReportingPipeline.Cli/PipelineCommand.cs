@@ -28,8 +28,9 @@ internal static class PipelineCommand
                     CRON has six fields, seconds first, as Functions timers use. Ctrl+C stops it.
           upload    --storage CONNECTION-STRING [--container submissions|reference] FILE BLOB-NAME
                     Upload a file as a station (or the reference data) would, e.g. to Azurite.
-          generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] --out DIR
-                    Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.
+          generate  --scale {sample|guangzhou|guangdong|national} [--months N] [--seed S] [--from YYYY-MM] [--staged] --out DIR
+                    Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`;
+                    with --staged, DIR is a store holding the ledger and staged submissions only (to measure the mart build alone).
           generate  --sample-submissions --out sample-data
                     Regenerate the committed sample uploads from sample-data/reference.
           powerbi   [-o DIR]   Write the Power BI project, Power Query scripts and measures generated from the marts (default powerbi).

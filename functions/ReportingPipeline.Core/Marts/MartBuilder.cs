@@ -36,6 +36,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 {
     private const string ParquetContentType = "application/vnd.apache.parquet";
 
+    /// <summary>Stations whose staged files are read ahead at once: enough to keep every core busy, few enough to bound memory.</summary>
+    private const int StagedBatch = 256;
+
     private readonly IBlobStore _store = store;
     private readonly ISubmissionLedger _ledger = ledger;
     private readonly ILogger<MartBuilder> _logger = logger;
@@ -47,7 +50,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             now,
             await ReadManifestAsync(cancellationToken),
             await ListExistingAsync(cancellationToken));
-        var periods = await PlanPeriodsAsync(reference, now, deadline, cancellationToken);
+        var (periods, ledgerByPeriod) = await PlanPeriodsAsync(reference, now, deadline, cancellationToken);
         _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}",
             build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null);
 
@@ -84,7 +87,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 yearToDate = null;
             }
 
-            var month = await LoadMonthAsync(reference, period, deadline.IsClosed(period, now), cancellationToken);
+            var month = LoadMonth(reference, period, deadline.IsClosed(period, now), ledgerByPeriod.Remove(period, out var listed) ? listed : []);
             manifestPeriods.Add(month.Manifest);
             yearInputs.Add((period, month.Manifest.InputFingerprint));
             var factInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint, period.ToString(), month.Manifest.InputFingerprint);
@@ -132,13 +135,16 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// The months covered: from the first month with a ledger entry (not before the first station opened,
     /// nor before the programme started) to the later of the last closed month and the last month with a
     /// ledger entry, never past the current month. Before any upload only the last closed month is built:
-    /// who has not reported is news; years of empty months before the pipeline existed are not.
+    /// who has not reported is news; years of empty months before the pipeline existed are not. The ledger
+    /// is listed once per build: the entries come back by month, for <see cref="LoadMonth"/>, and each
+    /// month's are let go once it is built.
     /// </summary>
-    private async Task<IReadOnlyList<Period>> PlanPeriodsAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Period> Periods, Dictionary<Period, List<LedgerEntry>> Entries)> PlanPeriodsAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken)
     {
+        var byPeriod = new Dictionary<Period, List<LedgerEntry>>();
         if (reference.Stations.Count == 0)
         {
-            return [];
+            return ([], byPeriod);
         }
 
         var current = Period.Of(DateOnly.FromDateTime(now.ToOffset(deadline.UtcOffset).DateTime));
@@ -147,7 +153,13 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         Period? lastEntry = null;
         await foreach (var entry in _ledger.ListAsync(cancellationToken: cancellationToken))
         {
-            if (entry.Period < Period.ProgrammeStart || entry.Period > current || reference.FindStation(entry.StationCode) is null)
+            if (entry.Period < Period.ProgrammeStart || entry.Period > current)
+            {
+                continue;
+            }
+
+            (byPeriod.TryGetValue(entry.Period, out var list) ? list : byPeriod[entry.Period] = []).Add(entry);
+            if (reference.FindStation(entry.StationCode) is null)
             {
                 continue;
             }
@@ -164,13 +176,13 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         var first = Max(Max(firstEntry ?? lastClosed, firstOpening), Period.ProgrammeStart);
         var last = Min(Max(lastClosed, lastEntry ?? lastClosed), current);
-        return first <= last ? [.. Period.Range(first, last)] : [];
+        return (first <= last ? [.. Period.Range(first, last)] : [], byPeriod);
     }
 
-    private async Task<MonthInputs> LoadMonthAsync(ReferenceData reference, Period period, bool closed, CancellationToken cancellationToken)
+    private MonthInputs LoadMonth(ReferenceData reference, Period period, bool closed, List<LedgerEntry> listed)
     {
         var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
-        await foreach (var entry in _ledger.ListAsync(period, cancellationToken))
+        foreach (var entry in listed)
         {
             entries[entry.StationCode] = entry;
         }
@@ -212,58 +224,66 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         var villagesVisited = RegionRollup.Measure("villages_visited");
         try
         {
-            foreach (var station in month.Expected)
+            // Parsing staged JSON dominates a build: the next batch is read on every core while this one is added up.
+            Task<StagedSubmission?[]>? next = ReadBatchAsync(month, 0, cancellationToken);
+            for (var start = 0; start < month.Expected.Count; start += StagedBatch)
             {
-                var code = station.StationCode;
-                var entry = month.Entries.GetValueOrDefault(code);
-                var current = entry?.Current;
-                var rejected = current is null && entry is not null ? LatestRejected(entry) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null) : null;
-                var source = current ?? rejected;
-                var staged = source is null ? null : await ReadStagedAsync(month.Period, code, source.Sha256, cancellationToken);
-                var submission = current is null ? null : staged?.Submission
-                    ?? throw new InvalidDataException($"The accepted version {current.Version} of {code} for {month.Period} has no staged submission ({StagedSubmission.BlobNameFor(month.Period, code, current.Sha256)}).");
-                if (source is not null && staged is null)
+                var batch = await next!;
+                next = start + StagedBatch < month.Expected.Count ? ReadBatchAsync(month, start + StagedBatch, cancellationToken) : null;
+                for (var b = 0; b < batch.Length; b++)
                 {
-                    _logger.LogWarning("{Period} {StationCode}: no staged file for upload {Sha256}; its issues are left out", month.Period, code, source.Sha256);
-                }
-
-                var onTime = current is not null
-                    ? entry!.Uploads.Any(u => u.OnTime && u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings)
-                    : month.Closed ? false : (bool?)null;
-                var villages = reference.VillagesOf(code);
-                var visited = new HashSet<string>(StringComparer.Ordinal);
-                if (submission is not null)
-                {
-                    foreach (var visit in submission.Visits)
+                    var station = month.Expected[start + b];
+                    var code = station.StationCode;
+                    var entry = month.Entries.GetValueOrDefault(code);
+                    var current = entry?.Current;
+                    var rejected = current is null && entry is not null ? LatestRejected(entry) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null) : null;
+                    var source = current ?? rejected;
+                    var staged = batch[b];
+                    var submission = current is null ? null : staged?.Submission
+                        ?? throw new InvalidDataException($"The accepted version {current.Version} of {code} for {month.Period} has no staged submission ({StagedSubmission.BlobNameFor(month.Period, code, current.Sha256)}).");
+                    if (source is not null && staged is null)
                     {
-                        if ((visit.ResidentVisits ?? 0) > 0 || (visit.ClientVisits ?? 0) > 0)
-                        {
-                            visited.Add(visit.VillageCode);
-                        }
-                    }
-                }
-
-                if (facts is not null)
-                {
-                    await facts.AppendAsync(month, station, entry, current, rejected ?? current, onTime, staged, submission, IsVillageOf, cancellationToken);
-                }
-
-                if (totals is not null)
-                {
-                    var town = rollup.IndexOf(code);
-                    totals.Add(town, stationsExpected, 1);
-                    foreach (var village in villages)
-                    {
-                        var index = rollup.IndexOf(village.Code);
-                        totals.Add(index, villagesExpected, 1);
-                        totals.Add(index, villagesVisited, visited.Contains(village.Code) ? 1 : 0);
+                        _logger.LogWarning("{Period} {StationCode}: no staged file for upload {Sha256}; its issues are left out", month.Period, code, source.Sha256);
                     }
 
+                    var onTime = current is not null
+                        ? entry!.Uploads.Any(u => u.OnTime && u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings)
+                        : month.Closed ? false : (bool?)null;
+                    var villages = reference.VillagesOf(code);
+                    var visited = new HashSet<string>(StringComparer.Ordinal);
                     if (submission is not null)
                     {
-                        totals.Add(town, stationsReported, 1);
-                        totals.Add(town, stationsOnTime, onTime == true ? 1 : 0);
-                        sums.Add(totals, town, submission, v => IsVillageOf(v, code) ? rollup.IndexOf(v) : -1);
+                        foreach (var visit in submission.Visits)
+                        {
+                            if ((visit.ResidentVisits ?? 0) > 0 || (visit.ClientVisits ?? 0) > 0)
+                            {
+                                visited.Add(visit.VillageCode);
+                            }
+                        }
+                    }
+
+                    if (facts is not null)
+                    {
+                        await facts.AppendAsync(month, station, entry, current, rejected ?? current, onTime, staged, submission, IsVillageOf, cancellationToken);
+                    }
+
+                    if (totals is not null)
+                    {
+                        var town = rollup.IndexOf(code);
+                        totals.Add(town, stationsExpected, 1);
+                        foreach (var village in villages)
+                        {
+                            var index = rollup.IndexOf(village.Code);
+                            totals.Add(index, villagesExpected, 1);
+                            totals.Add(index, villagesVisited, visited.Contains(village.Code) ? 1 : 0);
+                        }
+
+                        if (submission is not null)
+                        {
+                            totals.Add(town, stationsReported, 1);
+                            totals.Add(town, stationsOnTime, onTime == true ? 1 : 0);
+                            sums.Add(totals, town, submission, v => IsVillageOf(v, code) ? rollup.IndexOf(v) : -1);
+                        }
                     }
                 }
             }
@@ -481,6 +501,22 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }
 
         return yearToDate;
+    }
+
+    /// <summary>The staged files of up to <see cref="StagedBatch"/> expected stations from <paramref name="start"/>, read in parallel.</summary>
+    private async Task<StagedSubmission?[]> ReadBatchAsync(MonthInputs month, int start, CancellationToken cancellationToken)
+    {
+        var staged = new StagedSubmission?[Math.Min(StagedBatch, month.Expected.Count - start)];
+        await Parallel.ForAsync(0, staged.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var code = month.Expected[start + i].StationCode;
+            if (month.Entries.GetValueOrDefault(code) is { } entry
+                && (entry.Current ?? LatestRejected(entry) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null)) is { } source)
+            {
+                staged[i] = await ReadStagedAsync(month.Period, code, source.Sha256, ct);
+            }
+        });
+        return staged;
     }
 
     private async Task<StagedSubmission?> ReadStagedAsync(Period period, string stationCode, string sha256, CancellationToken cancellationToken)

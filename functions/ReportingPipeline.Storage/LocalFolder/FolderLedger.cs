@@ -70,9 +70,10 @@ public sealed class FolderLedger : ISubmissionLedger
             foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Read(file) is { } entry)
+                // Listing needs no ETag: hashing every file would cost as much as parsing it.
+                if (ReadBytes(file) is { } bytes)
                 {
-                    yield return entry.Entry;
+                    yield return Parse(file, bytes);
                 }
             }
         }
@@ -89,20 +90,22 @@ public sealed class FolderLedger : ISubmissionLedger
     private void Write(string path, LedgerEntry entry) =>
         FolderPaths.WriteAtomically(Root, path, file => JsonSerializer.Serialize(file, entry, PipelineJson.Options));
 
-    private static VersionedLedgerEntry? Read(string path)
+    private static VersionedLedgerEntry? Read(string path) =>
+        ReadBytes(path) is { } bytes ? new VersionedLedgerEntry(Parse(path, bytes), Convert.ToHexString(SHA256.HashData(bytes))) : null;
+
+    private static byte[]? ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-
-        var entry = JsonSerializer.Deserialize<LedgerEntry>(bytes, PipelineJson.Options)
-            ?? throw new InvalidDataException($"Ledger file {path} is empty.");
-        return new VersionedLedgerEntry(entry, Convert.ToHexString(SHA256.HashData(bytes)));
     }
+
+    private static LedgerEntry Parse(string path, byte[] bytes) =>
+        JsonSerializer.Deserialize<LedgerEntry>(bytes, PipelineJson.Options)
+            ?? throw new InvalidDataException($"Ledger file {path} is empty.");
 }

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using ReportingPipeline.Core.Templates;
+using ReportingPipeline.Synthetic;
+
+namespace ReportingPipeline.Bench;
+
+/// <summary>Runs every scenario (each in a fresh child process) and renders the one results table.</summary>
+internal static class BenchRun
+{
+    private static readonly string[] Formats = ["xlsx", "json", "zip"];
+
+    public static async Task<string> RunAsync(BenchSettings settings)
+    {
+        Directory.CreateDirectory(settings.Work);
+        var rows = new List<Row>();
+        var started = DateTimeOffset.Now;
+        var loadBefore = LoadAverage();
+        var cores = Environment.ProcessorCount;
+
+        if (!settings.SkipIntake)
+        {
+            var dataset = Path.Combine(settings.Work, $"intake-{settings.IntakeScale}".ToLowerInvariant());
+            await EnsureAsync(dataset, () => SyntheticDataset.WriteAsync(dataset, settings.IntakeScale, Scenarios.FirstPeriod, 1, Scenarios.Seed,
+                new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission) }));
+            var store = Path.Combine(settings.Work, "intake-store");
+            foreach (var format in Formats)
+            {
+                foreach (var dop in cores > 1 ? new[] { 1, cores } : [1])
+                {
+                    Reset(store);
+                    var m = await ChildAsync("intake", "--dataset", dataset, "--store", store, "--format", format, "--dop", dop.ToString(CultureInfo.InvariantCulture), "--months", "1");
+                    rows.Add(new Row("1 intake", $"{format}, {(dop == 1 ? "1 core" : $"{dop} cores")}", settings.IntakeScale.ToString(),
+                        Invariant($"{m.Figure("files_per_s"):0.0} files/s, {m.Figure("mb_per_s"):0.00} MB/s, p50 {m.Figure("p50_ms"):0.0} ms, p95 {m.Figure("p95_ms"):0.0} ms"),
+                        "", Invariant($"{m.Figure("files"):0} files, {m.Figure("mb"):0.0} MB; peak {Mb(m.PeakWorkingSetBytes)}, {Mb(m.AllocatedBytes)} allocated")));
+                }
+            }
+
+            Reset(store);
+            var month = await ChildAsync("intake", "--dataset", dataset, "--store", store, "--format", "all", "--dop", cores.ToString(CultureInfo.InvariantCulture), "--months", "1", "--build");
+            var total = month.Figure("ingest_s") + month.Figure("build_s");
+            rows.Add(new Row("1 month", $"all formats, {cores} cores: ingest + marts", settings.IntakeScale.ToString(),
+                Invariant($"{total:0.0} s (ingest {month.Figure("ingest_s"):0.0} s + build {month.Figure("build_s"):0.0} s)"),
+                settings.IntakeScale == Scale.Guangdong ? Verdict(total < 30, "< 30 s") : "(< 30 s at Guangdong)",
+                Invariant($"{month.Figure("files"):0} files, {month.Figure("mb"):0.0} MB; peak {Mb(month.PeakWorkingSetBytes)}")));
+        }
+
+        foreach (var scale in settings.BuildScales)
+        {
+            var store = Path.Combine(settings.Work, scale.ToString().ToLowerInvariant());
+            var months = settings.Months.ToString(CultureInfo.InvariantCulture);
+            if (!File.Exists(Path.Combine(store, ".staged")))
+            {
+                Reset(store);
+                var staged = await ChildAsync("stage", "--scale", scale.ToString(), "--months", months, "--store", store);
+                await File.WriteAllTextAsync(Path.Combine(store, ".staged"), staged.ToLine());
+            }
+
+            var stagedInfo = Measurement.Parse(await File.ReadAllTextAsync(Path.Combine(store, ".staged")))!;
+            var input = Invariant($"{stagedInfo.Figure("staged_files"):0} staged files, {stagedInfo.Figure("staged_mb"):0} MB of JSON");
+            var full = await ChildAsync("build", "--store", store, "--months", months);
+            rows.Add(new Row("2 full build", Invariant($"{settings.Months} months, our MartBuilder"), scale.ToString(),
+                Invariant($"{full.Seconds:0.0} s (cpu {full.CpuSeconds:0.0} s), peak {Mb(full.PeakWorkingSetBytes)}"),
+                scale == Scale.National ? Verdict(full.PeakWorkingSetBytes < 2L * 1024 * 1024 * 1024, "peak < 2 GB") : "",
+                Invariant($"{input}; {full.Figure("rows"):0} rows; {Mb(full.AllocatedBytes)} allocated")));
+
+            var last = Scenarios.FirstPeriod.Add(settings.Months - 1);
+            var mid = Scenarios.FirstPeriod.Add(Math.Min(5, settings.Months - 1));
+            foreach (var period in new[] { last, mid }.Distinct())
+            {
+                var inc = await ChildAsync("resubmit", "--store", store, "--months", months, "--period", period.ToString());
+                var share = inc.Seconds / full.Seconds;
+                rows.Add(new Row("3 incremental", $"one station resubmits {period}", scale.ToString(),
+                    Invariant($"{inc.Seconds:0.00} s (cpu {inc.CpuSeconds:0.00} s) = {share:P1} of full"), Verdict(share < 0.05, "< 5 %"),
+                    Invariant($"{inc.Figure("months_rebuilt"):0} month(s) rebuilt, {inc.Figure("files_written"):0} files written (year-to-date carries to later months)")));
+            }
+
+            var duck = Path.Combine(settings.Work, $"duckdb-{scale}".ToLowerInvariant());
+            var duckdb = await ChildAsync("duckdb", "--store", store, "--out", duck, "--months", months, "--threads", cores.ToString(CultureInfo.InvariantCulture));
+            var ours = await ChildAsync("build", "--store", store, "--months", months);
+            var ratio = ours.Seconds / duckdb.Seconds;
+            rows.Add(new Row("4 DuckDB", $"same full build, {cores} threads", scale.ToString(),
+                Invariant($"DuckDB {duckdb.Seconds:0.0} s (cpu {duckdb.CpuSeconds:0.0} s), peak {Mb(duckdb.PeakWorkingSetBytes)}; ours {ours.Seconds:0.0} s (cpu {ours.CpuSeconds:0.0} s): ratio {ratio:0.00}"),
+                scale == Scale.National ? Verdict(ratio <= 1.0, "ratio ≤ 1.0") : "",
+                Invariant($"DuckDB sections: {string.Join(", ", duckdb.Figures.Where(f => f.Key.EndsWith("_s", StringComparison.Ordinal)).Select(f => $"{f.Key[..^2]} {f.Value:0.0} s"))}")));
+
+            var martsRoot = Path.Combine(store, "marts");
+            long oursTotal = 0, duckTotal = 0;
+            var perTable = new List<string>();
+            foreach (var table in DuckDbMarts.Tables)
+            {
+                var o = Scenarios.DirectoryBytes(Path.Combine(martsRoot, table)) + FileBytes(Path.Combine(martsRoot, table + ".parquet"));
+                var d = Scenarios.DirectoryBytes(Path.Combine(duck, table)) + FileBytes(Path.Combine(duck, table + ".parquet"));
+                oursTotal += o;
+                duckTotal += d;
+                perTable.Add(Invariant($"{table} {o / 1e6:0.0}/{d / 1e6:0.0}"));
+            }
+
+            var sizeRatio = (double)oursTotal / duckTotal;
+            rows.Add(new Row("5 Parquet size", "our marts / DuckDB's, same tables", scale.ToString(),
+                Invariant($"{oursTotal / 1e6:0.0} MB / {duckTotal / 1e6:0.0} MB = {sizeRatio:0.00}"), Verdict(sizeRatio <= 1.10, "within 10 %"),
+                "MB ours/DuckDB: " + string.Join(", ", perTable)));
+        }
+
+        if (settings.Micro)
+        {
+            foreach (var row in ReadBenchmarks.Run(settings.Quick))
+            {
+                rows.Add(new Row("micro", row.Name, "one file", row.Value, "", "BenchmarkDotNet, median"));
+            }
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"Run {started:yyyy-MM-dd HH:mm} on {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average before {loadBefore}, after {LoadAverage()} (the machine is shared: other engineers' builds and tests run alongside).{(settings.Quick ? " Quick mode (small scale): not the real numbers." : string.Empty)}"));
+        text.AppendLine();
+        text.AppendLine("| # | measure | scale | result | target | notes |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Number} | {row.Measure} | {row.Scale} | {row.Result} | {row.Target} | {row.Notes} |");
+        }
+
+        return text.ToString();
+    }
+
+    private const string Begin = "<!-- bench:results -->";
+    private const string End = "<!-- /bench:results -->";
+
+    /// <summary>Puts the table between the result markers of an existing page (the prose around it stays), or makes a page of it.</summary>
+    public static string Merge(string? page, string table)
+    {
+        var block = Begin + "\n" + table + End;
+        var start = page?.IndexOf(Begin, StringComparison.Ordinal) ?? -1;
+        var end = page?.IndexOf(End, StringComparison.Ordinal) ?? -1;
+        if (page is null || start < 0 || end < start)
+        {
+            return "# Benchmarks\n\n" + block + "\n";
+        }
+
+        return page[..start] + block + page[(end + End.Length)..];
+    }
+
+    internal static async Task<Measurement> ChildAsync(params string[] args)
+    {
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        start.ArgumentList.Add("child");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Console.Error.WriteLine($"  child {string.Join(' ', args)}");
+        using var process = Process.Start(start)!;
+        Measurement? result = null;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            result = Measurement.Parse(line) ?? result;
+        }
+
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException($"Scenario {string.Join(' ', args)} failed (exit {process.ExitCode}).");
+        }
+
+        Console.Error.WriteLine(Invariant($"    {result.Seconds:0.00} s, cpu {result.CpuSeconds:0.00} s, peak {Mb(result.PeakWorkingSetBytes)}"));
+        return result;
+    }
+
+    private static async Task EnsureAsync(string folder, Func<Task> create)
+    {
+        var marker = Path.Combine(folder, ".complete");
+        if (File.Exists(marker))
+        {
+            return;
+        }
+
+        Reset(folder);
+        await create();
+        await File.WriteAllTextAsync(marker, string.Empty);
+    }
+
+    private static void Reset(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+    }
+
+    private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    private static string Mb(long bytes) => Invariant($"{bytes / 1024.0 / 1024.0:0} MB");
+
+    private static string Verdict(bool met, string target) => (met ? "met: " : "**missed**: ") + target;
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Row(string Number, string Measure, string Scale, string Result, string Target, string Notes);
+}

@@ -1,0 +1,26 @@
+using ReportingPipeline.Synthetic;
+
+namespace ReportingPipeline.Bench;
+
+/// <param name="IntakeScale">Scale of the one-month dataset the intake is measured on (all three formats).</param>
+/// <param name="BuildScales">Scales of the staged 12-month datasets the mart builds are measured on.</param>
+internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData)
+{
+    public static BenchSettings Parse(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var quick = args.Contains("--quick");
+        var scales = Value("--scales")?.Split(',').Select(s => Enum.Parse<Scale>(s, ignoreCase: true)).ToList()
+            ?? (quick ? [Scale.Sample] : [Scale.Guangdong, Scale.National]);
+        return new BenchSettings(
+            quick,
+            Path.GetFullPath(Value("--work") ?? Path.Combine(Path.GetTempPath(), "rp-bench")),
+            Value("--out") ?? (quick ? Path.Combine(Path.GetTempPath(), "rp-bench-quick.md") : Path.Combine("docs", "benchmarks.md")),
+            Value("--intake-scale") is { } s ? Enum.Parse<Scale>(s, ignoreCase: true) : quick ? Scale.Sample : Scale.Guangdong,
+            scales,
+            int.Parse(Value("--months") ?? (quick ? "3" : "12"), System.Globalization.CultureInfo.InvariantCulture),
+            args.Contains("--micro"),
+            args.Contains("--skip-intake"),
+            args.Contains("--keep-data") || !quick);
+    }
+}

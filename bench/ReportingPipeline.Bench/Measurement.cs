@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace ReportingPipeline.Bench;
+
+/// <summary>What one scenario measured in its own process: wall time, bytes allocated, peak resident memory, and its own figures.</summary>
+/// <param name="CpuSeconds">Processor time of the whole process over the scenario: on a shared machine, steadier than wall time.</param>
+internal sealed record Measurement(string Scenario, double Seconds, double CpuSeconds, long AllocatedBytes, long PeakWorkingSetBytes, Dictionary<string, double> Figures)
+{
+    public const string Marker = "@@measurement ";
+
+    public double Figure(string name) => Figures.TryGetValue(name, out var value) ? value : double.NaN;
+
+    public string ToLine() => Marker + JsonSerializer.Serialize(this);
+
+    public static Measurement? Parse(string line) =>
+        line.StartsWith(Marker, StringComparison.Ordinal) ? JsonSerializer.Deserialize<Measurement>(line[Marker.Length..]) : null;
+
+    /// <summary>Peak resident set of this process: VmHWM on Linux (what the kernel saw, native memory included).</summary>
+    public static long PeakWorkingSet()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+}
+
+/// <summary>Times a section of a scenario and counts what it allocated (all threads).</summary>
+internal sealed class Timed
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+    private readonly TimeSpan _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+
+    public double Elapsed => _clock.Elapsed.TotalSeconds;
+
+    public Measurement Stop(string scenario, Dictionary<string, double> figures) =>
+        new(scenario, _clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart, Measurement.PeakWorkingSet(), figures);
+}

@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Core.Reading;
+using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Hosting.LocalFolder;
+using ReportingPipeline.Storage.LocalFolder;
+using ReportingPipeline.Synthetic;
+
+namespace ReportingPipeline.Bench;
+
+/// <summary>
+/// The measured jobs, each run alone in a child process (<c>child NAME --option value ...</c>) so that its peak
+/// memory is its own. Every scenario ends by printing one <see cref="Measurement"/> line.
+/// </summary>
+internal static class Scenarios
+{
+    /// <summary>Every generated dataset starts here; <see cref="NowAfter"/> closes its last month.</summary>
+    public static readonly Period FirstPeriod = new(2025, 1);
+
+    public static async Task<Measurement> RunAsync(string name, IReadOnlyDictionary<string, string> options)
+    {
+        return name switch
+        {
+            "stage" => await StageAsync(options),
+            "intake" => await IntakeAsync(options),
+            "build" => await BuildAsync(options),
+            "resubmit" => await ResubmitAsync(options),
+            "profile" => await ProfileAsync(options),
+            "duckdb" => await DuckDbMarts.BuildAsync(options["store"], options["out"], int.Parse(options["months"], CultureInfo.InvariantCulture), int.Parse(options["threads"], CultureInfo.InvariantCulture)),
+            _ => throw new ArgumentException($"No scenario {name}."),
+        };
+    }
+
+    /// <summary>A moment after the deadline of the dataset's last month and before the next one's: the build covers exactly <paramref name="months"/> months.</summary>
+    public static DateTimeOffset NowAfter(int months)
+    {
+        var next = FirstPeriod.Add(months);
+        return new DateTimeOffset(next.Year, next.Month, 20, 4, 0, 0, TimeSpan.Zero);
+    }
+
+    private static async Task<Measurement> StageAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var store = options["store"];
+        var scale = Enum.Parse<Scale>(options["scale"], ignoreCase: true);
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var timed = new Timed();
+        var summary = await SyntheticStaging.WriteAsync(new LocalFolderBlobStore(store), new FolderLedger(Path.Combine(store, LocalPipeline.LedgerFolder)),
+            SyntheticReference.Generate(scale, Seed), FirstPeriod, months, Seed);
+        return timed.Stop("stage", new()
+        {
+            ["station_months"] = summary.StationMonths,
+            ["staged_files"] = summary.Staged,
+            ["staged_mb"] = summary.StagedBytes / 1e6,
+        });
+    }
+
+    /// <summary>Ingests the uploads of one format (or all) of a generated dataset, station-months in parallel, each in upload order; optionally builds the marts after.</summary>
+    private static async Task<Measurement> IntakeAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var format = options["format"];
+        var parallel = int.Parse(options["dop"], CultureInfo.InvariantCulture);
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var store = new LocalFolderBlobStore(storeRoot);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        await new InputImporter(store, NullLogger<InputImporter>.Instance).ImportAsync(options["dataset"]);
+        var groups = new Dictionary<string, List<BlobItem>>(StringComparer.Ordinal);
+        await foreach (var blob in store.ListAsync(Containers.Submissions))
+        {
+            if (format == "all" || blob.Name.EndsWith("." + format, StringComparison.OrdinalIgnoreCase))
+            {
+                var key = blob.Name[..blob.Name.LastIndexOf('/')];
+                (groups.TryGetValue(key, out var list) ? list : groups[key] = []).Add(blob);
+            }
+        }
+
+        foreach (var list in groups.Values)
+        {
+            list.Sort((a, b) => a.CreatedOn != b.CreatedOn ? a.CreatedOn.CompareTo(b.CreatedOn) : string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        var now = NowAfter(months);
+        var references = new ReferenceStore(store);
+        var reference = await references.GetAsync();
+        var ingestor = new SubmissionIngestor(store, ledger, references, new FixedClock(now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var files = groups.Values.Sum(g => g.Count);
+        var bytes = groups.Values.Sum(g => g.Sum(b => b.Size));
+
+        var timed = new Timed();
+        await Parallel.ForEachAsync(groups.Values, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (uploads, ct) =>
+        {
+            foreach (var upload in uploads)
+            {
+                var clock = Stopwatch.StartNew();
+                await ingestor.IngestAsync(upload.Name, ct);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        });
+        var ingestSeconds = timed.Elapsed;
+        double buildSeconds = 0;
+        if (options.ContainsKey("build"))
+        {
+            var build = Stopwatch.StartNew();
+            await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, now, DeadlinePolicy.Default);
+            buildSeconds = build.Elapsed.TotalSeconds;
+        }
+
+        var sorted = latencies.Order().ToArray();
+        return timed.Stop("intake", new()
+        {
+            ["files"] = files,
+            ["mb"] = bytes / 1e6,
+            ["ingest_s"] = ingestSeconds,
+            ["build_s"] = buildSeconds,
+            ["files_per_s"] = files / ingestSeconds,
+            ["mb_per_s"] = bytes / 1e6 / ingestSeconds,
+            ["p50_ms"] = Percentile(sorted, 0.50),
+            ["p95_ms"] = Percentile(sorted, 0.95),
+        });
+    }
+
+    /// <summary>A full build: the marts container emptied first; loading the reference is part of it.</summary>
+    private static async Task<Measurement> BuildAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var marts = Path.Combine(storeRoot, Containers.Marts);
+        if (Directory.Exists(marts))
+        {
+            Directory.Delete(marts, recursive: true);
+        }
+
+        var store = new LocalFolderBlobStore(storeRoot);
+        var timed = new Timed();
+        var result = await BuildMartsAsync(store, storeRoot, months);
+        return timed.Stop("build", new()
+        {
+            ["months_rebuilt"] = result.PeriodsRebuilt.Count,
+            ["rows"] = result.RowsByTable.Values.Sum(),
+            ["marts_mb"] = DirectoryBytes(marts) / 1e6,
+        });
+    }
+
+    /// <summary>
+    /// One station sends a corrected file for one month (a new accepted version, staged and recorded as intake
+    /// would), then the marts are rebuilt incrementally. Needs a store whose marts are built.
+    /// </summary>
+    private static async Task<Measurement> ResubmitAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var period = Period.Parse(options["period"]);
+        var store = new LocalFolderBlobStore(storeRoot);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        VersionedLedgerEntry? target = null;
+        await foreach (var entry in ledger.ListAsync(period))
+        {
+            if (entry.Current is not null)
+            {
+                target = await ledger.GetAsync(entry.Period, entry.StationCode);
+                break;
+            }
+        }
+
+        if (target?.Entry.Current is not { } current)
+        {
+            throw new InvalidOperationException($"No accepted submission in {period} to correct.");
+        }
+
+        StagedSubmission staged;
+        await using (var stream = await store.OpenReadAsync(Containers.Staging, StagedSubmission.BlobNameFor(period, target.Entry.StationCode, current.Sha256))
+            ?? throw new InvalidOperationException("The current version has no staged file."))
+        {
+            staged = (await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options))!;
+        }
+
+        var corrected = staged.Submission! with { Station = staged.Submission!.Station with { Volunteers = (staged.Submission.Station.Volunteers ?? 0) + 1 } };
+        var json = JsonSerializer.SerializeToUtf8Bytes(corrected, PipelineJson.Compact);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
+        var receivedAt = NowAfter(months).AddHours(-1);
+        var blobName = $"{period}/{target.Entry.StationCode}/correction.json";
+        var decision = IntakeDecider.Decide(target.Entry, new IncomingUpload(blobName, period, target.Entry.StationCode, sha, json.Length, receivedAt),
+            new ValidationResult(corrected, []), DeadlinePolicy.Default, receivedAt, "bench");
+        var stagedCorrection = new StagedSubmission(blobName, sha, decision.Status, decision.Version, receivedAt, decision.OnTime, corrected, []);
+        using (var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(stagedCorrection, PipelineJson.Compact)))
+        {
+            await store.TryCreateAsync(Containers.Staging, StagedSubmission.BlobNameFor(period, target.Entry.StationCode, sha), content, "application/json");
+        }
+
+        if (!await ledger.TryReplaceAsync(decision.Entry, target.ETag))
+        {
+            throw new InvalidOperationException("The ledger entry changed under the benchmark.");
+        }
+
+        var timed = new Timed();
+        var result = await BuildMartsAsync(store, storeRoot, months);
+        return timed.Stop("resubmit", new()
+        {
+            ["months_rebuilt"] = result.PeriodsRebuilt.Count,
+            ["files_written"] = result.FilesWritten.Count,
+        });
+    }
+
+    /// <summary>Where a full build's time goes: its inputs read alone (reference, ledger, staged JSON), then two builds (cold and warm JIT).</summary>
+    private static async Task<Measurement> ProfileAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
+        var store = new LocalFolderBlobStore(storeRoot);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        var figures = new Dictionary<string, double>();
+        var timed = new Timed();
+        var clock = Stopwatch.StartNew();
+        await new ReferenceStore(store).GetAsync();
+        figures["reference_s"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var current = new List<LedgerEntry>();
+        await foreach (var entry in ledger.ListAsync())
+        {
+            current.Add(entry);
+        }
+
+        figures["ledger_list_s"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        long bytes = 0;
+        foreach (var entry in current.Where(e => e.Current is not null))
+        {
+            await using var stream = await store.OpenReadAsync(Containers.Staging, StagedSubmission.BlobNameFor(entry.Period, entry.StationCode, entry.Current!.Sha256));
+            bytes += stream!.Length;
+            await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options);
+        }
+
+        figures["staged_json_s"] = clock.Elapsed.TotalSeconds;
+        figures["staged_mb"] = bytes / 1e6;
+        for (var run = 1; run <= 2; run++)
+        {
+            var marts = Path.Combine(storeRoot, Containers.Marts);
+            if (Directory.Exists(marts))
+            {
+                Directory.Delete(marts, recursive: true);
+            }
+
+            clock.Restart();
+            await BuildMartsAsync(store, storeRoot, months);
+            figures[$"build{run}_s"] = clock.Elapsed.TotalSeconds;
+        }
+
+        return timed.Stop("profile", figures);
+    }
+
+    private static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months)
+    {
+        var reference = await new ReferenceStore(store).GetAsync();
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        return await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+    }
+
+    public const int Seed = 7;
+
+    public static long DirectoryBytes(string path) =>
+        Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+
+    private static double Percentile(double[] sorted, double share) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(share * sorted.Length) - 1)];
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
