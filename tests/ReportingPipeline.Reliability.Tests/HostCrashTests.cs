@@ -127,7 +127,7 @@ public sealed class HostCrashTests(AzuriteFixture azurite, ITestOutputHelper out
     }
 
     /// <summary>Every blob has its receipt and the marts were built from what the ledger holds now.</summary>
-    private static async Task WaitUntilQuietAsync(PipelineHostProcess host, AzureRig rig, IReadOnlyList<string> uploads)
+    private static async Task WaitUntilQuietAsync(PipelineHostProcess host, AzureRig rig, List<string> uploads)
     {
         var storage = rig.Connect();
         var deadline = Stopwatch.StartNew();

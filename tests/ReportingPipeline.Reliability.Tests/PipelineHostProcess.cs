@@ -60,7 +60,7 @@ public sealed class PipelineHostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { CliAssembly, "host", "--storage", connectionString, .. arguments })
+        foreach (var argument in (string[])[CliAssembly, "host", "--storage", connectionString, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
