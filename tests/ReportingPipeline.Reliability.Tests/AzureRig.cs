@@ -101,7 +101,7 @@ public sealed class AzureRig(AzuriteFixture azurite)
 
     public async Task<string?> ReportTextAsync(string blobName, string suffix)
     {
-        await using var stream = await Connect().Blobs.OpenReadAsync(Containers.Reports, blobName + suffix);
+        await using var stream = await Connect().Blobs.OpenReadAsync(Containers.Reports, SubmissionIngestor.ReportBaseName(blobName) + suffix);
         if (stream is null)
         {
             return null;

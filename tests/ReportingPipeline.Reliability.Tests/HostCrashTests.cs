@@ -70,7 +70,15 @@ public sealed class HostCrashTests(AzuriteFixture azurite, ITestOutputHelper out
                 host = Start();
                 await WaitUntilQuietAsync(host, rig, uploads);
                 var ledger = await PipelineInvariants.CheckLedgerAsync(rig, uploads);
-                await PipelineInvariants.CheckMartsAsync(rig, programme.Reference, ledger);
+                if (trial % 10 == 0)
+                {
+                    // Every tenth trial reads every table with DuckDB; the others check the manifest against the store.
+                    await PipelineInvariants.CheckMartsAsync(rig, programme.Reference, ledger);
+                }
+                else
+                {
+                    await PipelineInvariants.CheckManifestAsync(store, programme.Reference, ledger);
+                }
             }
 
             // Every upload has its report, and the report says what the ledger says.

@@ -38,6 +38,11 @@ public sealed class SubmissionIngestor(
 
     public async Task<IngestResult> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
+        if (!SubmissionPath.IsAddressable(blobName))
+        {
+            return await RejectUnaddressableAsync(blobName, cancellationToken);
+        }
+
         if (SubmissionPath.TryParse(blobName, out var path))
         {
             await CatchUpEarlierUploadsAsync(path, blobName, cancellationToken);
@@ -47,12 +52,36 @@ public sealed class SubmissionIngestor(
     }
 
     /// <summary>
+    /// A blob whose name would send any request for it elsewhere (<see cref="SubmissionPath.IsAddressable"/>): rejected
+    /// with <see cref="RuleCatalogue.BadPath"/> without touching it, the report kept under a name derived from a hash.
+    /// </summary>
+    private async Task<IngestResult> RejectUnaddressableAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
+        var report = SubmissionReportBuilder.Rejected(blobName, null, null, string.Empty, 0, now, now, new ValidationResult(null, [issue]), null, options.Deadline);
+        logger.LogWarning("{BlobName}: a name that cannot be addressed safely; rejected without reading it", blobName);
+        return await WriteReportAsync(report, false, cancellationToken);
+    }
+
+    /// <summary>The report's blob name without its suffix: the upload's own name, or for an unaddressable one a stand-in.</summary>
+    public static string ReportBaseName(string blobName) =>
+        SubmissionPath.IsAddressable(blobName)
+            ? blobName
+            : "_unaddressable/" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName)))[..32];
+
+    /// <summary>
     /// The report for an upload a host set aside after <paramref name="attempts"/> failed attempts (a poison blob),
     /// so that the station learns of it: a rejected-style report with <see cref="RuleCatalogue.SetAside"/>. Nothing is
     /// written when the ledger already records the blob (its report then tells the truth); null in that case.
     /// </summary>
     public async Task<IngestResult?> ReportSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default)
     {
+        if (!SubmissionPath.IsAddressable(blobName))
+        {
+            return await RejectUnaddressableAsync(blobName, cancellationToken);
+        }
+
         var parsed = SubmissionPath.TryParse(blobName, out var path);
         if (parsed && (await ledger.GetAsync(path!.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Any(u => u.BlobName == blobName) == true)
         {
@@ -221,8 +250,8 @@ public sealed class SubmissionIngestor(
 
     private async Task<IngestResult> WriteReportAsync(SubmissionReport report, bool alreadyProcessed, CancellationToken cancellationToken)
     {
-        var jsonName = report.BlobName + ReportWriter.JsonSuffix;
-        var htmlName = report.BlobName + ReportWriter.HtmlSuffix;
+        var jsonName = ReportBaseName(report.BlobName) + ReportWriter.JsonSuffix;
+        var htmlName = ReportBaseName(report.BlobName) + ReportWriter.HtmlSuffix;
         using (var json = new MemoryStream(ReportWriter.ToJson(report), writable: false))
         {
             await store.WriteAsync(Containers.Reports, jsonName, json, "application/json; charset=utf-8", cancellationToken);
