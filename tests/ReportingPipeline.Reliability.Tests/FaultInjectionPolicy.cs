@@ -16,8 +16,12 @@ public sealed class FaultInjectionPolicy(double share, int seed) : HttpPipelineP
     private readonly Random _random = new(seed);
     private readonly Dictionary<string, int> _injected = new(StringComparer.Ordinal);
     private int _requests;
+    private int _retries;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests that were a retry of an earlier attempt (the SDK's retry policy at work).</summary>
+    public int Retries => Volatile.Read(ref _retries);
 
     /// <summary>Faults injected so far, by kind.</summary>
     public IReadOnlyDictionary<string, int> Injected
@@ -39,6 +43,10 @@ public sealed class FaultInjectionPolicy(double share, int seed) : HttpPipelineP
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Interlocked.Increment(ref _requests);
+        if (message.ProcessingContext.RetryNumber > 0)
+        {
+            Interlocked.Increment(ref _retries);
+        }
         double roll, kind;
         lock (_random)
         {
@@ -92,6 +100,9 @@ public sealed class FaultInjectionPolicy(double share, int seed) : HttpPipelineP
         public override int Status => status;
 
         public override string ReasonPhrase => reason;
+
+        // The transport marks real error responses; one made up here must say so itself, or the retry policy takes it for a success.
+        public override bool IsError => true;
 
         public override Stream? ContentStream { get; set; } = new MemoryStream();
 

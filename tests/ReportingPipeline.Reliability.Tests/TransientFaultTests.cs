@@ -19,23 +19,26 @@ namespace ReportingPipeline.Reliability.Tests;
 [Trait("Category", "reliability")]
 public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private const double FaultShare = 0.1;
+    private const double FaultShare = 0.2;
     private readonly AzureRig _rig = new(azurite);
 
+    /// <summary>Handler calls the host had to repeat in the last run: faults that outlasted the SDK's retries.</summary>
+    private int HostRetries { get; set; }
+
     [Fact]
-    public async Task Pipeline_OneStorageRequestInTenFailing_SameOutcomeAsWithoutFaults()
+    public async Task Pipeline_OneStorageRequestInFiveFailing_SameOutcomeAsWithoutFaults()
     {
         var clean = await RunAsync(new FaultInjectionPolicy(0, seed: 1));
         var faults = new FaultInjectionPolicy(FaultShare, seed: 2026);
         var faulty = await RunAsync(faults);
 
-        Assert.True(faults.InjectedTotal > 100, $"Only {faults.InjectedTotal} faults were injected");
+        Assert.True(faults.InjectedTotal > 50, $"Only {faults.InjectedTotal} faults were injected");
         Assert.Equal(clean.Ledger, faulty.Ledger);
         Assert.Equal(clean.Reports, faulty.Reports);
         Assert.Equal(clean.Marts, faulty.Marts);
-        output.WriteLine($"{faults.Requests} storage requests, {faults.InjectedTotal} faults injected "
+        output.WriteLine($"{faults.Requests} storage requests ({faults.Retries} of them retries by the SDK), {faults.InjectedTotal} faults injected "
             + $"({string.Join(", ", faults.Injected.OrderByDescending(k => k.Value).Select(k => $"{k.Value} {k.Key}"))}); "
-            + $"{clean.Ledger.Count} ledger uploads, {clean.Marts.Count} mart rows: identical to the fault-free run");
+            + $"{HostRetries} handler calls repeated by the host; {clean.Ledger.Count} ledger uploads, {clean.Marts.Count} mart rows: identical to the fault-free run");
     }
 
     [Fact]
@@ -104,7 +107,7 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
 
         var storage = _rig.Connect(policy);
         var watcher = AzureRig.Watcher(storage.Blobs, AzureRig.Handlers(storage, "host"));
-        for (var poll = 0; poll < 10 && (await _rig.LedgerAsync()).Sum(e => e.Uploads.Count) < uploads.Count; poll++)
+        for (var poll = 0; poll < 10 && (await ReceiptsAsync()).Count < uploads.Count + 2; poll++)
         {
             try
             {
@@ -116,6 +119,10 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
             }
         }
 
+        var receipts = await ReceiptsAsync();
+        Assert.Equal(uploads.Count + 2, receipts.Count);
+        Assert.All(receipts, r => Assert.Equal(ReceiptOutcome.Processed, r.Outcome));
+        HostRetries = receipts.Sum(r => r.Attempts - 1);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -159,6 +166,18 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+
+        async Task<List<BlobReceipt>> ReceiptsAsync()
+        {
+            var found = new List<BlobReceipt>();
+            await foreach (var item in clean.ListAsync(Containers.Receipts))
+            {
+                await using var stream = await clean.OpenReadAsync(Containers.Receipts, item.Name);
+                found.Add((await System.Text.Json.JsonSerializer.DeserializeAsync<BlobReceipt>(stream!, PipelineJson.Options))!);
+            }
+
+            return found;
         }
 
         async Task Upload(string name, byte[] content)

@@ -27,7 +27,7 @@ public sealed record SubmissionPath(Period Period, string StationCode, string Fi
     /// </summary>
     public static bool IsAddressable(string blobName) =>
         blobName.Length > 0
-        && !blobName.Contains('\', StringComparison.Ordinal)
+        && !blobName.Contains('\\', StringComparison.Ordinal)
         && !blobName.Any(char.IsControl)
         && !blobName.Split('/').Any(segment => segment is "." or "..");
 
