@@ -186,16 +186,17 @@ public static class HostileCorpus
         foreach (var name in new[]
         {
             "../../etc/passwd.json", $"{March}/../../reports/{March}/{station0}/x.json", $"{March}/{station0}/../../../x.json", @"..\..\x.json",
-            $"{March}/{station0}/a/b.json", $"/{March}/{station0}/x.json", $"{March}//{station0}/x.json", $"{March}/{station0}/%2e%2e%2fx.json",
+            $"{March}/{station0}/a/b.json", $"/{March}/{station0}/x.json", $"{March}//{station0}/x.json",
             $"2026-3/{station0}/x.json", $"２０２６-03/{station0}/x.json", $"{March}/４４０１０３００１/x.json", $"{March}/ {station0}/x.json",
             $"{March}/{station0[..8]}/x.json", $"{March}/{station0}x/x.json", $"{March}/{station0}", "x.json", $"{March}/x.json",
             $"2026-13/{station0}/x.json", $"2020-10/{station0}/x.json", $"2099-01/{station0}/x.json",
         })
         {
-            files.Add(new HostileFile("odd-blob-name", name, valid));
+            // The service may normalise a name into a proper path ("//", a leading "/"): the content is another station's.
+            files.Add(new HostileFile("odd-blob-name", name, programme.Json(stations[1], March)));
         }
 
-        foreach (var fileName in new[] { "\u202Egpj.json", "\u200B.json", "CON.json", "😀📊.json", new string('长', 200) + ".json", "<script>alert(1)<\\script>.json", "=cmd|' calc'!A0.json", "报表 (最终版)(2).json", ".hidden.json", "x.json " })
+        foreach (var fileName in new[] { "\u202Egpj.json", "\u200B.json", "CON.json", "😀📊.json", new string('长', 200) + ".json", "<script>alert(1)<\\script>.json", "=cmd|' calc'!A0.json", "报表 (最终版)(2).json", ".hidden.json", "x.json ", "%2e%2e%2fx.json" })
         {
             // A proper path with a strange file name is processed as named; its content is for another station.
             files.Add(new HostileFile("odd-file-name", $"{March}/{station0}/{fileName}", programme.Json(stations[1], March)));
