@@ -19,6 +19,12 @@ public interface IPipelineHandlers
     /// <summary>A blob arrived in <c>submissions</c> (<paramref name="blobName"/> is relative to the container).</summary>
     Task<IngestOutcome> IngestSubmissionAsync(string blobName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The host gave up on a submission after <paramref name="attempts"/> failed attempts (a poison blob): tell the
+    /// station with a report. Hosts whose runtime keeps poison blobs elsewhere need not call it.
+    /// </summary>
+    Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>A blob in <c>reference</c> was created or replaced: reload the reference and rebuild the marts.</summary>
     Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default);
 
@@ -51,6 +57,9 @@ public sealed class PipelineHandlers(
         var result = await ingestor.IngestAsync(blobName, cancellationToken);
         return new IngestOutcome(blobName, result.Report.Status.ToString(), result.Report.Version, result.AlreadyProcessed, result.ReportJsonName);
     }
+
+    public Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default) =>
+        ingestor.ReportSetAsideAsync(blobName, attempts, cancellationToken);
 
     public async Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,9 @@ public static class IntakeDecider
     /// Decides the outcome of <paramref name="upload"/>. A redelivered upload (same blob, same content) returns
     /// what was decided the first time and changes nothing. Errors reject the file and never touch the current
     /// version; content identical to the current version is a duplicate; anything else accepted becomes the
-    /// next version (versions count accepted uploads only). Every other upload is appended to the audit trail.
+    /// next version (versions count accepted uploads only) and the current one, unless it was uploaded before the current
+    /// version (processed out of order): then it keeps its version number and the later upload stays current. Every
+    /// other upload is appended to the audit trail.
     /// </summary>
     /// <param name="current">The ledger's entry for the upload's station and month, or null when there is none yet.</param>
     public static IntakeDecision Decide(
@@ -40,20 +42,24 @@ public static class IntakeDecider
             return new IntakeDecision(earlier.Status, earlier.Version, earlier.OnTime, earlier, entry, AlreadyProcessed: true);
         }
 
+        var highestVersion = entry.Uploads.Max(u => u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings ? u.Version : null) ?? 0;
         var (status, version) = validation.HasErrors
             ? (SubmissionStatus.Rejected, (int?)null)
             : entry.Current is { } accepted && string.Equals(accepted.Sha256, upload.Sha256, StringComparison.OrdinalIgnoreCase)
                 ? (SubmissionStatus.Duplicate, entry.CurrentVersion)
-                : (validation.Warnings > 0 ? SubmissionStatus.AcceptedWithWarnings : SubmissionStatus.Accepted, entry.CurrentVersion + 1);
+                : (validation.Warnings > 0 ? SubmissionStatus.AcceptedWithWarnings : SubmissionStatus.Accepted, highestVersion + 1);
 
         var onTime = deadline.IsOnTime(upload.Period, upload.ReceivedAt);
         var record = new UploadRecord(
             upload.BlobName, upload.Sha256, upload.Bytes, upload.ReceivedAt, processedAt,
             status, version, onTime, validation.Errors, validation.Warnings, processedBy);
+        // "A later upload supersedes the earlier one" is about upload time: an accepted upload processed after a later
+        // one (events out of order) gets the next version number but does not displace the later upload as current.
+        var supersedes = entry.Current is not { } currentUpload || upload.ReceivedAt >= currentUpload.ReceivedAt;
         var isNewVersion = status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings;
         var next = entry with
         {
-            CurrentVersion = isNewVersion ? version!.Value : entry.CurrentVersion,
+            CurrentVersion = isNewVersion && supersedes ? version!.Value : entry.CurrentVersion,
             Uploads = [.. entry.Uploads, record],
             UpdatedAt = processedAt,
         };

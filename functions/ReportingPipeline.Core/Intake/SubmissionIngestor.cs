@@ -38,6 +38,114 @@ public sealed class SubmissionIngestor(
 
     public async Task<IngestResult> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
+        if (!SubmissionPath.IsAddressable(blobName))
+        {
+            return await RejectUnaddressableAsync(blobName, cancellationToken);
+        }
+
+        if (SubmissionPath.TryParse(blobName, out var path))
+        {
+            await CatchUpEarlierUploadsAsync(path, blobName, cancellationToken);
+        }
+
+        return await IngestOneAsync(blobName, cancellationToken);
+    }
+
+    /// <summary>
+    /// A blob whose name would send any request for it elsewhere (<see cref="SubmissionPath.IsAddressable"/>): rejected
+    /// with <see cref="RuleCatalogue.BadPath"/> without touching it, the report kept under a name derived from a hash.
+    /// </summary>
+    private async Task<IngestResult> RejectUnaddressableAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
+        var report = SubmissionReportBuilder.Rejected(blobName, null, null, string.Empty, 0, now, now, new ValidationResult(null, [issue]), null, options.Deadline);
+        logger.LogWarning("{BlobName}: a name that cannot be addressed safely; rejected without reading it", blobName);
+        return await WriteReportAsync(report, false, cancellationToken);
+    }
+
+    /// <summary>The report's blob name without its suffix: the upload's own name, or for an unaddressable one a stand-in.</summary>
+    public static string ReportBaseName(string blobName) =>
+        SubmissionPath.IsAddressable(blobName)
+            ? blobName
+            : "_unaddressable/" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName)))[..32];
+
+    /// <summary>
+    /// The report for an upload a host set aside after <paramref name="attempts"/> failed attempts (a poison blob),
+    /// so that the station learns of it: a rejected-style report with <see cref="RuleCatalogue.SetAside"/>. Nothing is
+    /// written when the ledger already records the blob (its report then tells the truth); null in that case.
+    /// </summary>
+    public async Task<IngestResult?> ReportSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default)
+    {
+        if (!SubmissionPath.IsAddressable(blobName))
+        {
+            return await RejectUnaddressableAsync(blobName, cancellationToken);
+        }
+
+        var parsed = SubmissionPath.TryParse(blobName, out var path);
+        if (parsed && (await ledger.GetAsync(path!.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Any(u => u.BlobName == blobName) == true)
+        {
+            return null;
+        }
+
+        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
+        var now = time.GetUtcNow();
+        var issue = RuleCatalogue.SetAside.Issue(SourceLocation.File,
+            args: new Dictionary<string, string> { ["attempts"] = attempts.ToString(CultureInfo.InvariantCulture) });
+        var report = SubmissionReportBuilder.Rejected(blobName, path?.StationCode, path?.Period, string.Empty, item?.Size ?? 0, item?.CreatedOn ?? now, now,
+            new ValidationResult(null, [issue]), null, options.Deadline);
+        logger.LogWarning("{BlobName}: set aside after {Attempts} failed attempts; report written", blobName, attempts);
+        return await WriteReportAsync(report, false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Versions follow upload order even when events arrive out of order (two workers, a redelivery, a restart): the
+    /// station-month's uploads created before this one that the ledger does not know yet are ingested first. A failure
+    /// there is left to that blob's own event, so one broken upload never blocks a later one.
+    /// </summary>
+    private async Task CatchUpEarlierUploadsAsync(SubmissionPath path, string blobName, CancellationToken cancellationToken)
+    {
+        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
+        if (item is null)
+        {
+            return;
+        }
+
+        var earlier = new List<BlobItem>();
+        await foreach (var other in store.ListAsync(Containers.Submissions, $"{path.Period}/{path.StationCode}/", cancellationToken))
+        {
+            if (SubmissionPath.TryParse(other.Name, out _) && IsUploadedBefore(other, item))
+            {
+                earlier.Add(other);
+            }
+        }
+
+        if (earlier.Count == 0)
+        {
+            return;
+        }
+
+        var recorded = (await ledger.GetAsync(path.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Select(u => u.BlobName).ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var other in earlier.Where(o => !recorded.Contains(o.Name)).OrderBy(o => o.CreatedOn).ThenBy(o => o.Name, StringComparer.Ordinal))
+        {
+            try
+            {
+                logger.LogInformation("{BlobName} was uploaded before {LaterBlobName} but is not in the ledger yet: ingesting it first", other.Name, blobName);
+                await IngestOneAsync(other.Name, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Ingesting the earlier upload {BlobName} failed; it is retried by its own event", other.Name);
+            }
+        }
+    }
+
+    /// <summary>Upload order: creation time (whole seconds in Azure's headers), then name for uploads of the same second.</summary>
+    private static bool IsUploadedBefore(BlobItem a, BlobItem b) =>
+        a.CreatedOn < b.CreatedOn || (a.CreatedOn == b.CreatedOn && string.CompareOrdinal(a.Name, b.Name) < 0);
+
+    private async Task<IngestResult> IngestOneAsync(string blobName, CancellationToken cancellationToken)
+    {
         var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken)
             ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
         var reference = await references.GetAsync(cancellationToken);
@@ -142,8 +250,8 @@ public sealed class SubmissionIngestor(
 
     private async Task<IngestResult> WriteReportAsync(SubmissionReport report, bool alreadyProcessed, CancellationToken cancellationToken)
     {
-        var jsonName = report.BlobName + ReportWriter.JsonSuffix;
-        var htmlName = report.BlobName + ReportWriter.HtmlSuffix;
+        var jsonName = ReportBaseName(report.BlobName) + ReportWriter.JsonSuffix;
+        var htmlName = ReportBaseName(report.BlobName) + ReportWriter.HtmlSuffix;
         using (var json = new MemoryStream(ReportWriter.ToJson(report), writable: false))
         {
             await store.WriteAsync(Containers.Reports, jsonName, json, "application/json; charset=utf-8", cancellationToken);

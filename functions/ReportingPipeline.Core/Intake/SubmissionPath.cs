@@ -20,6 +20,17 @@ public sealed record SubmissionPath(Period Period, string StationCode, string Fi
         return true;
     }
 
+    /// <summary>
+    /// False for a name that cannot be used in a storage URL as it stands: a <c>.</c> or <c>..</c> segment (HTTP clients
+    /// resolve it, so the request would reach another blob, even another container), a backslash, or a control
+    /// character. The pipeline never reads, writes or names anything after such a blob; it only reports it.
+    /// </summary>
+    public static bool IsAddressable(string blobName) =>
+        blobName.Length > 0
+        && !blobName.Contains('\\', StringComparison.Ordinal)
+        && !blobName.Any(char.IsControl)
+        && !blobName.Split('/').Any(segment => segment is "." or "..");
+
     /// <summary>The file name part of any blob name (what the station called the file).</summary>
     public static string FileNameOf(string blobName) => blobName[(blobName.LastIndexOf('/') + 1)..];
 }

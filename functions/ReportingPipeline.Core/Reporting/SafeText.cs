@@ -15,10 +15,11 @@ public static class SafeText
     /// <summary>Longest echoed value; the rest is cut with an ellipsis (a report is not a copy of the file).</summary>
     public const int MaxValueLength = 200;
 
-    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
+    // The full-width forms too: a Chinese input method types ＝ for =, and spreadsheets in Chinese locales take it as one.
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r＝＋－＠");
 
     /// <summary>
-    /// Neutralises <paramref name="text"/> for a report: a leading formula character (<c>= + - @</c>, tab, CR) gets
+    /// Neutralises <paramref name="text"/> for a report: a leading formula character (<c>= + - @</c>, their full-width forms, tab, CR) gets
     /// an apostrophe in front, control and invisible formatting characters are dropped, broken surrogates become
     /// U+FFFD. Null stays null.
     /// </summary>

@@ -254,6 +254,11 @@ public static class RuleCatalogue
         "“{label}”为 {value}，远高于本站近 {months} 个月的中位数 {median}。", "'{field}' is {value}, far above this station's median of {median} over the last {months} months.",
         "请核对是否多填了数字；如属实可忽略。", "Check for an extra digit; ignore this if the figure is right.");
 
+    // Operations: the pipeline, not the file, failed; said to the station so that an upload never vanishes silently.
+    public static readonly ValidationRule SetAside = new("file.set_aside", Severity.Error, File,
+        "系统连续 {attempts} 次处理该文件均失败，已暂停处理此文件，其他文件不受影响。", "The pipeline failed to process this file {attempts} times in a row and has set it aside; other uploads are not affected.",
+        "请重新上传该文件（可改用新文件名）；如仍出现此提示，请联系省级项目办。", "Upload the file again (a new file name is fine); if this message comes back, contact the provincial programme office.");
+
     /// <summary>Every rule, for documentation, reports and tests.</summary>
     public static readonly IReadOnlyList<ValidationRule> All =
     [
@@ -265,6 +270,7 @@ public static class RuleCatalogue
         CertifiedExceedsWorkers, ResolvedExceedsServed, SupportSumMismatch, SpentExceedsReceived,
         VillagesNotVisited, NoActivity, CertifiedShareLow, FarAboveHistory,
         DuplicateSection,
+        SetAside,
     ];
 
     public static ValidationRule ById(string id) =>

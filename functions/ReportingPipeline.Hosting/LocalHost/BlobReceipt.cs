@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Ports;
 
 namespace ReportingPipeline.Hosting.LocalHost;
@@ -30,10 +31,13 @@ public sealed record BlobReceipt(
 {
     /// <summary>
     /// The receipt's blob name. The version is hashed because ETags carry quotes and local versions are opaque;
-    /// a new version of the same blob gets a new receipt and is processed again, as a blob trigger would.
+    /// a new version of the same blob gets a new receipt and is processed again, as a blob trigger would. A name that
+    /// cannot be addressed as it stands (a <c>..</c> segment would climb out of <c>receipts</c>) is hashed too.
     /// </summary>
     public static string NameOf(string container, string name, string version) =>
-        $"{container}/{name}@{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version)))[..16]}.json";
+        $"{container}/{(SubmissionPath.IsAddressable(name) ? name : "_unaddressable/" + Hash(name)[..32])}@{Hash(version)[..16]}.json";
 
     public static string NameOf(BlobItem item) => NameOf(item.Container, item.Name, item.Version);
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

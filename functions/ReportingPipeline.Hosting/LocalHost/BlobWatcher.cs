@@ -12,7 +12,8 @@ namespace ReportingPipeline.Hosting.LocalHost;
 /// <see cref="LocalHostOptions.PollInterval"/> and hands each blob version that has no receipt to the handlers,
 /// reference first (submissions are validated against it), then submissions in upload order. A receipt is written
 /// only after the handler succeeds, so a failure is retried at the next poll; after
-/// <see cref="LocalHostOptions.MaxAttempts"/> failures the version is quarantined with a receipt that says why.
+/// <see cref="LocalHostOptions.MaxAttempts"/> failures the version is quarantined with a receipt that says why, and a
+/// submission gets a report saying it was set aside (<see cref="IPipelineHandlers.SubmissionSetAsideAsync"/>).
 /// </summary>
 /// <remarks>
 /// Failed attempts are counted in memory: a restart gives a failing blob a fresh set of attempts, which is what a
@@ -130,11 +131,30 @@ public sealed class BlobWatcher(
             }
 
             _failures.Remove(receiptName);
+            if (item.Container == Containers.Submissions)
+            {
+                // Before the receipt: if the host stops in between, the next run retries and reports again.
+                await TellStationAsync(item, attempt, cancellationToken);
+            }
+
             await WriteReceiptAsync(receiptName, new BlobReceipt(item.Container, item.Name, item.Version, ReceiptOutcome.Quarantined, attempt, time.GetUtcNow(), ProcessedBy,
                 $"{e.GetType().Name}: {e.Message}"), cancellationToken);
             logger.LogError(e, "Quarantined {Container}/{BlobName} after {Attempt} failed attempts; receipt {Receipt}. Upload it again to retry",
                 item.Container, item.Name, attempt, receiptName);
             return false;
+        }
+    }
+
+    private async Task TellStationAsync(BlobItem item, int attempts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await handlers.SubmissionSetAsideAsync(item.Name, attempts, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The quarantine receipt still records why; a report that cannot be written must not keep the blob cycling.
+            logger.LogError(e, "Could not write the set-aside report for {BlobName}", item.Name);
         }
     }
 

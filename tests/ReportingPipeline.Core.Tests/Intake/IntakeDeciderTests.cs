@@ -158,6 +158,30 @@ public sealed class IntakeDeciderTests
     }
 
     [Fact]
+    public void Decide_UploadedBeforeTheCurrentVersionButProcessedAfter_NextVersionNumberButLaterUploadStaysCurrent()
+    {
+        var later = Decide(null, Upload("later.xlsx", "sha-later", Deadline.AddHours(-1)), Clean).Entry;
+        var decision = Decide(later, Upload("earlier.xlsx", "sha-earlier", Deadline.AddHours(-2)), Clean);
+
+        Assert.Equal(SubmissionStatus.Accepted, decision.Status);
+        Assert.Equal(2, decision.Version);
+        Assert.Equal(1, decision.Entry.CurrentVersion);
+        Assert.Equal("sha-later", decision.Entry.Current!.Sha256);
+    }
+
+    [Fact]
+    public void Decide_NewUploadAfterAnOutOfOrderOne_NumberedAfterTheHighestVersionAndCurrent()
+    {
+        var later = Decide(null, Upload("later.xlsx", "sha-later", Deadline.AddHours(-1)), Clean).Entry;
+        var outOfOrder = Decide(later, Upload("earlier.xlsx", "sha-earlier", Deadline.AddHours(-2)), Clean).Entry;
+        var decision = Decide(outOfOrder, Upload("latest.xlsx", "sha-latest", Deadline), Clean);
+
+        Assert.Equal(3, decision.Version);
+        Assert.Equal(3, decision.Entry.CurrentVersion);
+        Assert.Equal("sha-latest", decision.Entry.Current!.Sha256);
+    }
+
+    [Fact]
     public void Decide_EntryOfAnotherMonth_IsABug() =>
         Assert.Throws<ArgumentException>(() => Decide(LedgerEntry.Empty(new Period(2026, 8), TestReference.StationCode), Upload("a.xlsx", "sha-a"), Clean));
 

@@ -10,6 +10,8 @@ public sealed class SafeTextTests
     [InlineData("+1+1", "'+1+1")]
     [InlineData("-3", "'-3")]
     [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("＝1+1", "'＝1+1")]
+    [InlineData("＋cmd|' /C calc'!A0", "'＋cmd|' /C calc'!A0")]
     [InlineData("\t=1", "' =1")]
     [InlineData("\r=1", "' =1")]
     [InlineData("  =1", "'  =1")]
