@@ -55,7 +55,7 @@ public sealed class AzureRig(AzuriteFixture azurite)
         var references = new ReferenceStore(storage.Blobs);
         var ingestor = new SubmissionIngestor(storage.Blobs, storage.Ledger, references, time ?? Clock,
             IntakeOptions.Default with { ProcessedBy = processedBy }, NullLogger<SubmissionIngestor>.Instance);
-        return new PipelineHandlers(ingestor, references, new MartBuilder(storage.Blobs, storage.Ledger, NullLogger<MartBuilder>.Instance),
+        return new PipelineHandlers(storage.Blobs, ingestor, references, new MartBuilder(storage.Blobs, storage.Ledger, NullLogger<MartBuilder>.Instance),
             time ?? Clock, Options.Create(new PipelineOptions()), [], NullLogger<PipelineHandlers>.Instance);
     }
 

@@ -37,6 +37,8 @@ public sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
 
     public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, cancellationToken);
 
+    public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) => inner.TryAcquireLockAsync(container, name, cancellationToken);
+
     public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default)
     {
         Record($"delete {container}/{name}");

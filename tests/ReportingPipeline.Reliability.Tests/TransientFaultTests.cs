@@ -194,6 +194,8 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
     {
         public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetItemAsync(container, name, cancellationToken);
 
+        public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) => inner.TryAcquireLockAsync(container, name, cancellationToken);
+
         public Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken = default)
         {
             if (container == Containers.Submissions && name == failing)
