@@ -140,11 +140,12 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
 
 /// <summary>
 /// A held blob lease, renewed in the background until disposed. If the process dies the lease lapses after
-/// <see cref="LeaseDuration"/>, so a crashed worker never blocks the others for long.
+/// <see cref="LeaseDuration"/>, so a crashed worker blocks the others for at most that long: the shortest
+/// lease the service grants, as the Functions host's own singleton locks use.
 /// </summary>
 internal sealed class BlobLease : IAsyncDisposable
 {
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
 
     private readonly BlobLeaseClient _lease;
     private readonly CancellationTokenSource _stop = new();
