@@ -19,7 +19,7 @@ internal static class ReportText
             SubmissionStatus.Rejected => "未通过 REJECTED",
             _ => "重复上传 DUPLICATE",
         };
-        text.AppendLine(CultureInfo.InvariantCulture, $"{headline}: {report.FileName}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{headline}: {SafeText.RemoveControls(report.FileName)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  社工站 station: {report.StationCode ?? "?"} {report.StationName}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  月份 period:    {report.Period ?? "?"}");
         if (report.Version is { } version)
@@ -50,8 +50,9 @@ internal static class ReportText
                 issue.Location.Column is { } column ? $"列{column}" : null,
             }.Where(p => p is not null));
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {severity} [{issue.RuleId}] {place}").TrimEnd());
-            text.AppendLine(CultureInfo.InvariantCulture, $"      {issue.MessageZh} {issue.ActionZh}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"      {issue.MessageEn} {issue.ActionEn}");
+            // Messages echo station text: control and bidi characters must not rewrite the terminal.
+            text.AppendLine(CultureInfo.InvariantCulture, $"      {SafeText.RemoveControls(issue.MessageZh)} {issue.ActionZh}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"      {SafeText.RemoveControls(issue.MessageEn)} {issue.ActionEn}");
         }
 
         return text.ToString();

@@ -86,6 +86,20 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("header.period_future", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Validate_TerminalEscapesInTheFile_NeverReachTheTerminal()
+    {
+        var json = MiniProgramme.Json("440103001", "2026-09").Replace("\"440103001002\"", "\"4401\\u001b[2J\\u202e99\"", StringComparison.Ordinal);
+        var file = _folder.Write("upload.json", json);
+
+        var (code, stdout, _) = await CliRunner.RunAsync("validate", file, "--reference", Reference, "--now", "2026-10-05T10:00:00+08:00");
+
+        Assert.Equal(1, code);
+        Assert.Contains("cell.village_not_in_town", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', stdout);
+        Assert.DoesNotContain('\u202e', stdout);
+    }
+
     [Theory]
     [InlineData("validate")]
     [InlineData("validate", "missing.json", "--reference", "x")]
