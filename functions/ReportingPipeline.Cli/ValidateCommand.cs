@@ -46,10 +46,8 @@ internal static class ValidateCommand
         {
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
             stream.Position = 0;
-            raw = bytes > limits.MaxFileBytes
-                ? RawSubmission.Unreadable(SubmissionFormat.Xlsx, RuleCatalogue.TooLarge.Issue(SourceLocation.File, value: $"{bytes} B",
-                    args: new Dictionary<string, string> { ["limit"] = $"{limits.MaxFileBytes} B" }))
-                : SubmissionFileReader.Read(stream, fileName, limits);
+            // The reader stops copying at the size limit and says so itself.
+            raw = SubmissionFileReader.Read(stream, fileName, limits);
         }
 
         // Which station and month the file is for: the options, else the folder it sits in

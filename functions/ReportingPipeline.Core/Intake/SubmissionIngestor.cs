@@ -163,8 +163,7 @@ public sealed class SubmissionIngestor(
         }
 
         var raw = content.Bytes is null
-            ? RawSubmission.Unreadable(SubmissionFormatOf(fileName), RuleCatalogue.TooLarge.Issue(SourceLocation.File,
-                value: FormatBytes(item.Size), args: new Dictionary<string, string> { ["limit"] = FormatBytes(options.Limits.MaxFileBytes) }))
+            ? SubmissionFileReader.TooLarge(fileName, item.Size, options.Limits)
             : SubmissionFileReader.Read(new MemoryStream(content.Bytes, writable: false), fileName, options.Limits);
         var history = await LoadHistoryAsync(path, cancellationToken);
         var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, path.StationCode, path.Period, receivedAt, history));
@@ -296,16 +295,4 @@ public sealed class SubmissionIngestor(
         var bytes = buffer.ToArray();
         return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
-
-    private static SubmissionFormat SubmissionFormatOf(string fileName) =>
-        Path.GetExtension(fileName).ToUpperInvariant() switch
-        {
-            ".JSON" => SubmissionFormat.Json,
-            ".ZIP" => SubmissionFormat.ZipCsv,
-            _ => SubmissionFormat.Xlsx,
-        };
-
-    private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
-        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB")
-        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB");
 }

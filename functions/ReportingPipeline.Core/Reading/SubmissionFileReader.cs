@@ -10,16 +10,29 @@ public static class SubmissionFileReader
     /// Never throws for bad input: a corrupt, hostile or unsupported file comes back as a file-level issue.
     /// Only a failure of <paramref name="content"/> itself (an infrastructure fault) propagates.
     /// </summary>
+    /// <summary>The format a file name's extension says (<see cref="SubmissionFormat.Unsupported"/> for any other).</summary>
+    public static SubmissionFormat FormatOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".xlsx" or ".xlsm" => SubmissionFormat.Xlsx,
+        ".json" => SubmissionFormat.Json,
+        ".zip" => SubmissionFormat.ZipCsv,
+        _ => SubmissionFormat.Unsupported,
+    };
+
+    /// <summary>
+    /// The outcome of a file over <see cref="ReadLimits.MaxFileBytes"/>, for callers that learn its size without
+    /// handing over its content (an oversized blob is never read into memory).
+    /// </summary>
+    /// <param name="bytes">The file's size, when known.</param>
+    public static RawSubmission TooLarge(string fileName, long? bytes, ReadLimits limits) =>
+        RawSubmission.Unreadable(FormatOf(fileName), RuleCatalogue.TooLarge.Issue(
+            SourceLocation.File, value: bytes is { } size ? ReadIssues.Bytes(size) : $"> {ReadIssues.Bytes(limits.MaxFileBytes)}",
+            args: new Dictionary<string, string>(StringComparer.Ordinal) { ["limit"] = ReadIssues.Bytes(limits.MaxFileBytes) }));
+
     public static RawSubmission Read(Stream content, string fileName, ReadLimits limits)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        var format = extension switch
-        {
-            ".xlsx" or ".xlsm" => SubmissionFormat.Xlsx,
-            ".json" => SubmissionFormat.Json,
-            ".zip" => SubmissionFormat.ZipCsv,
-            _ => SubmissionFormat.Unsupported,
-        };
+        var format = FormatOf(fileName);
         if (format == SubmissionFormat.Unsupported)
         {
             return RawSubmission.Unreadable(format, RuleCatalogue.UnsupportedType.Issue(
@@ -34,10 +47,7 @@ public static class SubmissionFileReader
         var bytes = CopyWithin(content, limits);
         if (bytes is null)
         {
-            var seen = content.CanSeek ? ReadIssues.Bytes(content.Length) : $"> {ReadIssues.Bytes(limits.MaxFileBytes)}";
-            return RawSubmission.Unreadable(format, RuleCatalogue.TooLarge.Issue(
-                SourceLocation.File, value: seen,
-                args: new Dictionary<string, string>(StringComparer.Ordinal) { ["limit"] = ReadIssues.Bytes(limits.MaxFileBytes) }));
+            return TooLarge(fileName, content.CanSeek ? content.Length : null, limits);
         }
 
         try
