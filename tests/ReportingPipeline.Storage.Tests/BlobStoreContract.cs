@@ -120,6 +120,24 @@ public abstract class BlobStoreContract
         Assert.Equal("2024-01/ST001/a.xlsx", all[0]);
     }
 
+    [Theory]
+    [InlineData("2024-02/ST001/", "2024-02/ST001/a.xlsx 2024-02/ST001/a.xlsx.bak 2024-02/ST001/z.json")]
+    [InlineData("2024-02/ST00", "2024-02/ST001/a.xlsx 2024-02/ST001/a.xlsx.bak 2024-02/ST001/z.json 2024-02/ST002/b.xlsx")]
+    [InlineData("2024-02/ST001/a.xlsx", "2024-02/ST001/a.xlsx 2024-02/ST001/a.xlsx.bak")]
+    [InlineData("2024-02/ST009/", "")]
+    [InlineData("2024-03/", "")]
+    public async Task ListAsync_PrefixWithinAFolder_MatchesByNameNotByFolder(string prefix, string expected)
+    {
+        foreach (var name in new[] { "2024-02/ST002/b.xlsx", "2024-02/ST001/z.json", "2024-01/ST001/a.xlsx", "2024-02/ST001/a.xlsx", "2024-02/ST001/a.xlsx.bak" })
+        {
+            await Store.WriteAsync(Containers.Reports, Prefix + name, Text(name), "application/octet-stream");
+        }
+
+        var listed = await Store.ListAsync(Containers.Reports, Prefix + prefix).Select(i => i.Name[Prefix.Length..]).ToListAsync();
+
+        Assert.Equal(expected.Split(' ', StringSplitOptions.RemoveEmptyEntries), listed);
+    }
+
     [Fact]
     public async Task ListAsync_Items_CarrySizeAndVersionOfGetItem()
     {

@@ -62,6 +62,7 @@ internal static class XlsxSubmissionReader
 
         using var archive = GuardedArchive.Open(bytes, limits);
         var settings = XmlSettings(limits);
+        var scratch = new TextScratch();
         if (HasMacros(archive, settings))
         {
             return RawSubmission.Unreadable(SubmissionFormat.Xlsx, RuleCatalogue.MacroEnabled.Issue(SourceLocation.File));
@@ -74,7 +75,7 @@ internal static class XlsxSubmissionReader
         var sharedStringsPart = relationships.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target
             ?? "xl/sharedStrings.xml";
         var sharedStrings = archive.Find(sharedStringsPart) is { } sharedStringsEntry
-            ? ReadSharedStrings(archive, sharedStringsEntry, settings, limits)
+            ? ReadSharedStrings(archive, sharedStringsEntry, settings, limits, scratch)
             : [];
 
         var issues = new List<ValidationIssue>();
@@ -107,7 +108,7 @@ internal static class XlsxSubmissionReader
             var entry = (part is null ? null : archive.Find(part))
                 ?? throw SubmissionReadException.Unreadable($"工作表“{name}”的内容缺失", $"the content of sheet '{name}' is missing");
             var builder = new RawSectionBuilder(section, name, limits, issues);
-            ReadSheet(archive, entry, builder, sharedStrings, settings, limits);
+            ReadSheet(archive, entry, builder, sharedStrings, settings, limits, scratch);
             sections.Add(builder.Build());
         }
 
@@ -240,7 +241,8 @@ internal static class XlsxSubmissionReader
         return sheets;
     }
 
-    private static List<(string Text, int Length)> ReadSharedStrings(GuardedArchive archive, ZipArchiveEntry entry, XmlReaderSettings settings, ReadLimits limits)
+    private static List<(string Text, int Length)> ReadSharedStrings(
+        GuardedArchive archive, ZipArchiveEntry entry, XmlReaderSettings settings, ReadLimits limits, TextScratch scratch)
     {
         var strings = new List<(string, int)>();
         using var stream = archive.OpenRead(entry);
@@ -249,7 +251,7 @@ internal static class XlsxSubmissionReader
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "si")
             {
-                strings.Add(ReadRichText(reader, limits));
+                strings.Add(ReadRichText(reader, limits, scratch));
             }
         }
 
@@ -257,7 +259,8 @@ internal static class XlsxSubmissionReader
     }
 
     private static void ReadSheet(
-        GuardedArchive archive, ZipArchiveEntry entry, RawSectionBuilder builder, List<(string Text, int Length)> sharedStrings, XmlReaderSettings settings, ReadLimits limits)
+        GuardedArchive archive, ZipArchiveEntry entry, RawSectionBuilder builder, List<(string Text, int Length)> sharedStrings, XmlReaderSettings settings, ReadLimits limits,
+        TextScratch scratch)
     {
         using var stream = archive.OpenRead(entry);
         using var reader = XmlReader.Create(stream, settings);
@@ -274,7 +277,7 @@ internal static class XlsxSubmissionReader
             }
             else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "c")
             {
-                var cell = ReadCell(reader, lastColumn, sharedStrings, limits);
+                var cell = ReadCell(reader, lastColumn, sharedStrings, limits, scratch);
                 lastColumn = cell.Column;
                 if (cell.Column < limits.MaxColumns && cell.Text.Length > 0)
                 {
@@ -294,7 +297,7 @@ internal static class XlsxSubmissionReader
     }
 
     /// <summary>Reads a <c>&lt;c&gt;</c> element through its end; a formula cell yields its cached value, or blank without one.</summary>
-    private static GridCell ReadCell(XmlReader reader, int lastColumn, List<(string Text, int Length)> sharedStrings, ReadLimits limits)
+    private static GridCell ReadCell(XmlReader reader, int lastColumn, List<(string Text, int Length)> sharedStrings, ReadLimits limits, TextScratch scratch)
     {
         var reference = reader.GetAttribute("r");
         var type = reader.GetAttribute("t");
@@ -310,15 +313,15 @@ internal static class XlsxSubmissionReader
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "v")
                 {
                     // A number, an index or a cached result is short; anything longer is hostile, and clipping it is harmless.
-                    var text = new StringBuilder();
+                    var text = scratch.Text.Clear();
                     var length = 0;
-                    AppendElementText(reader, text, 64 + limits.MaxCellChars, ref length);
+                    AppendElementText(reader, text, scratch.Chunk, 64 + limits.MaxCellChars, ref length);
                     value = text.ToString();
                     reader.Read();
                 }
                 else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "is")
                 {
-                    inline = ReadRichText(reader, limits);
+                    inline = ReadRichText(reader, limits, scratch);
                     reader.Read();
                 }
                 else if (reader.NodeType == XmlNodeType.Element)
@@ -349,9 +352,9 @@ internal static class XlsxSubmissionReader
                 $"单元格 {reference} 引用了不存在的共享文本 {value}", $"cell {reference} refers to shared string {value}, which does not exist");
 
     /// <summary>The text of an <c>&lt;si&gt;</c> or <c>&lt;is&gt;</c>: plain or rich-text runs, without phonetic guides.</summary>
-    private static (string Text, int Length) ReadRichText(XmlReader reader, ReadLimits limits)
+    private static (string Text, int Length) ReadRichText(XmlReader reader, ReadLimits limits, TextScratch scratch)
     {
-        var text = new StringBuilder();
+        var text = scratch.Text.Clear();
         var length = 0;
         if (reader.IsEmptyElement)
         {
@@ -364,7 +367,7 @@ internal static class XlsxSubmissionReader
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "t")
             {
-                AppendElementText(reader, text, limits.MaxCellChars, ref length);
+                AppendElementText(reader, text, scratch.Chunk, limits.MaxCellChars, ref length);
                 reader.Read();
             }
             else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "r")
@@ -386,7 +389,7 @@ internal static class XlsxSubmissionReader
     }
 
     /// <summary>Appends an element's text, keeping at most <paramref name="max"/> characters but counting them all.</summary>
-    private static void AppendElementText(XmlReader reader, StringBuilder text, int max, ref int length)
+    private static void AppendElementText(XmlReader reader, StringBuilder text, char[] buffer, int max, ref int length)
     {
         if (reader.IsEmptyElement)
         {
@@ -394,7 +397,6 @@ internal static class XlsxSubmissionReader
         }
 
         var depth = reader.Depth;
-        var buffer = new char[4096];
         while (reader.Read())
         {
             if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
@@ -442,6 +444,17 @@ internal static class XlsxSubmissionReader
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The text buffers one workbook's cells are read through, reused from cell to cell: a cell is read whole
+    /// before the next begins, so one builder and one chunk serve them all.
+    /// </summary>
+    private sealed class TextScratch
+    {
+        public StringBuilder Text { get; } = new();
+
+        public char[] Chunk { get; } = new char[1024];
     }
 
     /// <summary>The zero-based column of a reference such as <c>C7</c>, or null when it has none.</summary>

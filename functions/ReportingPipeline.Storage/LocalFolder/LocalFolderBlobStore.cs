@@ -64,13 +64,20 @@ public sealed class LocalFolderBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var folder = Path.Combine(Root, container);
-        if (!Directory.Exists(folder))
+
+        // Walk only the folder the prefix's complete segments name ("2025-01/S123/" → 2025-01/S123), as the
+        // service lists by prefix: a station's few uploads do not cost a walk over the whole container.
+        var slash = prefix.LastIndexOf('/');
+        var start = slash > 0 && FolderPaths.IsSafe(prefix[..slash])
+            ? Path.Combine(folder, prefix[..slash].Replace('/', Path.DirectorySeparatorChar))
+            : folder;
+        if (!Directory.Exists(start))
         {
             yield break;
         }
 
         var items = new List<BlobItem>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        foreach (var path in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories))
         {
             var name = Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');
             if (name.StartsWith(prefix, StringComparison.Ordinal) && FolderPaths.IsSafe(name))
