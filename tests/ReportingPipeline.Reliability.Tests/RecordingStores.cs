@@ -77,6 +77,8 @@ public sealed class RecordingLedger(ISubmissionLedger inner) : ISubmissionLedger
 
     public IAsyncEnumerable<LedgerEntry> ListAsync(Period? period = null, CancellationToken cancellationToken = default) => inner.ListAsync(period, cancellationToken);
 
+    public IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, CancellationToken cancellationToken = default) => inner.ListChangesAsync(since, cancellationToken);
+
     private void Keep(LedgerEntry entry, bool written)
     {
         if (written)

@@ -123,6 +123,31 @@ public abstract class SubmissionLedgerContract
     }
 
     [Fact]
+    public async Task ListChangesAsync_Since_ReturnsOnlyEntriesWrittenSinceWithTheirWriteTimes()
+    {
+        var april = March.Next;
+        foreach (var (period, station) in new[] { (april, "ST001"), (March, "ST002"), (March, "ST001") })
+        {
+            Assert.True(await Ledger.TryAddAsync(Entry(period, station, uploads: 1)));
+        }
+
+        var everything = await Ledger.ListChangesAsync().ToListAsync();
+        var watermark = everything.Max(c => c.ChangedAt);
+        await Task.Delay(50);
+        var etag = (await Ledger.GetAsync(March, "ST002"))!.ETag;
+        var corrected = Entry(March, "ST002", uploads: 2);
+        Assert.True(await Ledger.TryReplaceAsync(corrected, etag));
+        Assert.True(await Ledger.TryAddAsync(Entry(april, "ST003", uploads: 1)));
+
+        var changed = await Ledger.ListChangesAsync(watermark.AddMilliseconds(1)).ToListAsync();
+
+        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], everything.Select(c => $"{c.Entry.Period}/{c.Entry.StationCode}").Order(StringComparer.Ordinal));
+        Assert.Equal(["2024-03/ST002", "2024-04/ST003"], changed.Select(c => $"{c.Entry.Period}/{c.Entry.StationCode}").Order(StringComparer.Ordinal));
+        AssertSame(corrected, changed.Single(c => c.Entry.StationCode == "ST002").Entry);
+        Assert.All(changed, c => Assert.True(c.ChangedAt > watermark));
+    }
+
+    [Fact]
     public async Task TryReplaceAsync_EntryLargerThanOneTableProperty_RoundTrips()
     {
         // Table Storage holds at most 64 KiB in one property: an entry with a long audit trail must span several.

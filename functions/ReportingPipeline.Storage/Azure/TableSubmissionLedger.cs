@@ -79,6 +79,19 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
         }
     }
 
+    public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+
+        // Timestamp is the service's own write time: a filter on it needs no clock of ours.
+        var filter = since is { } s ? TableClient.CreateQueryFilter($"Timestamp ge {s.ToUniversalTime()}") : null;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return new LedgerChange(ToEntry(entity), entity.Timestamp
+                ?? throw new InvalidDataException($"Ledger entity {entity.PartitionKey}/{entity.RowKey} came back without a Timestamp."));
+        }
+    }
+
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (!_ensured)

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -74,6 +75,33 @@ public sealed class FolderLedger : ISubmissionLedger
                 if (ReadBytes(file) is { } bytes)
                 {
                     yield return Parse(file, bytes);
+                }
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // An entry is written to a temporary file that is then renamed over the old one, so the file's write
+        // time is when the entry was last written; listing the folders costs a stat per file, not a parse.
+        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Period.TryParse(Path.GetFileName(d), out _)))
+        {
+            var files = new FileSystemEnumerable<(string Path, DateTimeOffset ChangedAt)>(
+                folder,
+                (ref FileSystemEntry e) => (e.ToFullPath(), e.LastWriteTimeUtc),
+                new EnumerationOptions { RecurseSubdirectories = false })
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                    !e.IsDirectory && e.FileName.EndsWith(".json", StringComparison.Ordinal) && (since is null || e.LastWriteTimeUtc >= since.Value),
+            };
+            foreach (var (file, changedAt) in files)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (ReadBytes(file) is { } bytes)
+                {
+                    yield return new LedgerChange(Parse(file, bytes), changedAt);
                 }
             }
         }
