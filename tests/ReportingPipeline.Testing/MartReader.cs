@@ -65,6 +65,12 @@ public sealed class MartReader : IDisposable
         return ReadAll(reader);
     }
 
+    /// <summary>Every row of a table as text, sorted: for comparing two builds' marts whatever their row order.</summary>
+    public IReadOnlyList<string> Dump(string table) =>
+        [.. Query($"SELECT * FROM {table}")
+            .Select(row => string.Join('|', row.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))))
+            .Order(StringComparer.Ordinal)];
+
     /// <summary>Runs a query; each row as a dictionary by column name.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows(string sql)
     {

@@ -25,6 +25,12 @@ public sealed record MartBuildResult(string BuildId, IReadOnlyList<Period> Perio
 
     /// <summary>The months covered, first to last; empty when there is nothing to report on yet.</summary>
     public IReadOnlyList<Period> Periods { get; init; } = [];
+
+    /// <summary>True when the build read the whole ledger; false when it read only what changed since the previous build.</summary>
+    public bool LedgerFullScan { get; init; }
+
+    /// <summary>Ledger entries the build read to learn what changed (months it rebuilt are listed on top of these).</summary>
+    public int LedgerEntriesRead { get; init; }
 }
 
 /// <summary>
@@ -50,9 +56,11 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             now,
             await ReadManifestAsync(cancellationToken),
             await ListExistingAsync(cancellationToken));
-        var (periods, ledgerByPeriod) = await PlanPeriodsAsync(reference, now, deadline, cancellationToken);
-        _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}",
-            build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null);
+        var plan = await LedgerPlan.CreateAsync(_ledger, reference, build.Previous, now, deadline, _logger, cancellationToken);
+        var periods = plan.Periods;
+        _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {EntriesRead} ledger entries read ({LedgerRead})",
+            build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.EntriesRead,
+            plan.FullScan ? "the whole ledger" : "changes since the last build");
 
         // Dimensions: dim_region and dim_station come from the reference alone; dim_period from the months
         // covered, their deadlines and which of them are closed.
@@ -87,13 +95,19 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 yearToDate = null;
             }
 
-            var month = LoadMonth(reference, period, deadline.IsClosed(period, now), ledgerByPeriod.Remove(period, out var listed) ? listed : []);
-            manifestPeriods.Add(month.Manifest);
+            var closed = deadline.IsClosed(period, now);
+            var month = plan.Month(period, closed, out var complete);
             yearInputs.Add((period, month.Manifest.InputFingerprint));
-            var factInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint, period.ToString(), month.Manifest.InputFingerprint);
-            var aggInputs = MartFingerprint.Of([MartFingerprint.Tables, reference.Fingerprint, .. yearInputs.Select(y => $"{y.Period}={y.Fingerprint}")]);
-            var factsCurrent = MartTables.Facts.All(t => build.Reuse(t.FileName(period), factInputs));
-            var aggCurrent = build.Reuse(MartTables.AggRegionMonth.FileName(period), aggInputs);
+            var (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
+            if (!complete && !(factsCurrent && aggCurrent))
+            {
+                // An unchanged month whose files are missing or stale after all: it needs its entries.
+                month = await plan.CompleteAsync(period, closed, cancellationToken);
+                yearInputs[^1] = (period, month.Manifest.InputFingerprint);
+                (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
+            }
+
+            manifestPeriods.Add(month.Manifest);
             if (factsCurrent && aggCurrent)
             {
                 // The running year-to-date is only carried across consecutive rebuilt months; a later
@@ -128,84 +142,17 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             }
         }
 
-        return await FinishAsync(build, reference, periods, manifestPeriods, rebuilt, unchanged, referenceRebuilt, cancellationToken);
-    }
+        var result = await FinishAsync(build, reference, plan.State, periods, manifestPeriods, rebuilt, unchanged, referenceRebuilt, cancellationToken);
+        return result with { LedgerFullScan = plan.FullScan, LedgerEntriesRead = plan.EntriesRead };
 
-    /// <summary>
-    /// The months covered: from the first month with a ledger entry (not before the first station opened,
-    /// nor before the programme started) to the later of the last closed month and the last month with a
-    /// ledger entry, never past the current month. Before any upload only the last closed month is built:
-    /// who has not reported is news; years of empty months before the pipeline existed are not. The ledger
-    /// is listed once per build: the entries come back by month, for <see cref="LoadMonth"/>, and each
-    /// month's are let go once it is built.
-    /// </summary>
-    private async Task<(IReadOnlyList<Period> Periods, Dictionary<Period, List<LedgerEntry>> Entries)> PlanPeriodsAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken)
-    {
-        var byPeriod = new Dictionary<Period, List<LedgerEntry>>();
-        if (reference.Stations.Count == 0)
+        (string Facts, string Agg, bool FactsCurrent, bool AggCurrent) Check(MonthInputs month)
         {
-            return ([], byPeriod);
+            var factInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint, month.Period.ToString(), month.Manifest.InputFingerprint);
+            var aggInputs = MartFingerprint.Of([MartFingerprint.Tables, reference.Fingerprint, .. yearInputs.Select(y => $"{y.Period}={y.Fingerprint}")]);
+            return (factInputs, aggInputs,
+                MartTables.Facts.All(t => build.Reuse(t.FileName(month.Period), factInputs)),
+                build.Reuse(MartTables.AggRegionMonth.FileName(month.Period), aggInputs));
         }
-
-        var current = Period.Of(DateOnly.FromDateTime(now.ToOffset(deadline.UtcOffset).DateTime));
-        var firstOpening = Period.Of(reference.Stations.Min(s => s.OpenedOn));
-        Period? firstEntry = null;
-        Period? lastEntry = null;
-        await foreach (var entry in _ledger.ListAsync(cancellationToken: cancellationToken))
-        {
-            if (entry.Period < Period.ProgrammeStart || entry.Period > current)
-            {
-                continue;
-            }
-
-            (byPeriod.TryGetValue(entry.Period, out var list) ? list : byPeriod[entry.Period] = []).Add(entry);
-            if (reference.FindStation(entry.StationCode) is null)
-            {
-                continue;
-            }
-
-            firstEntry = firstEntry is { } f && f < entry.Period ? f : entry.Period;
-            lastEntry = lastEntry is { } l && l > entry.Period ? l : entry.Period;
-        }
-
-        var lastClosed = current;
-        while (!deadline.IsClosed(lastClosed, now))
-        {
-            lastClosed = lastClosed.Previous;
-        }
-
-        var first = Max(Max(firstEntry ?? lastClosed, firstOpening), Period.ProgrammeStart);
-        var last = Min(Max(lastClosed, lastEntry ?? lastClosed), current);
-        return (first <= last ? [.. Period.Range(first, last)] : [], byPeriod);
-    }
-
-    private MonthInputs LoadMonth(ReferenceData reference, Period period, bool closed, List<LedgerEntry> listed)
-    {
-        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
-        foreach (var entry in listed)
-        {
-            entries[entry.StationCode] = entry;
-        }
-
-        var expected = reference.StationsOpenIn(period).ToList();
-        var inputs = new List<ManifestInput>();
-        foreach (var station in expected)
-        {
-            if (entries.TryGetValue(station.StationCode, out var entry) && entry.Uploads.Count > 0)
-            {
-                var source = entry.Current ?? LatestRejected(entry) ?? entry.Uploads[^1];
-                inputs.Add(new ManifestInput(station.StationCode, entry.Current?.Version ?? 0, source.Sha256, entry.Uploads.Count));
-            }
-        }
-
-        var ignored = entries.Keys.Except(expected.Select(s => s.StationCode)).Count();
-        if (ignored > 0)
-        {
-            _logger.LogWarning("{Period}: {IgnoredCount} ledger entries are for stations not open that month; the marts leave them out", period, ignored);
-        }
-
-        return new MonthInputs(period, closed, expected, entries,
-            new ManifestPeriod(period, closed, MartFingerprint.OfPeriod(closed, inputs), inputs));
     }
 
     /// <summary>
@@ -314,6 +261,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     private async Task<MartBuildResult> FinishAsync(
         Build build,
         ReferenceData reference,
+        LedgerState ledgerState,
         IReadOnlyList<Period> periods,
         List<ManifestPeriod> manifestPeriods,
         List<Period> rebuilt,
@@ -328,7 +276,12 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }).ToList();
         var manifest = new MartManifest(
             MartManifest.SchemaId, build.Id, build.Now, reference.Fingerprint, MartFingerprint.Tables,
-            periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, manifestPeriods, tables);
+            periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, manifestPeriods, tables)
+        {
+            LedgerWatermark = ledgerState.Watermark,
+            LedgerPeriods = ledgerState.Periods,
+            LedgerScannedAt = ledgerState.ScannedAt,
+        };
 
         var stale = build.Existing.Where(name => MartTables.All.Any(t => name.StartsWith(t.Name + "/", StringComparison.Ordinal)) && !build.Files.ContainsKey(name)).ToList();
         var manifestWritten = false;
@@ -557,11 +510,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         return names;
     }
 
-    private static UploadRecord? LatestRejected(LedgerEntry entry) => entry.Uploads.LastOrDefault(u => u.Status == SubmissionStatus.Rejected);
-
-    private static Period Max(Period a, Period b) => a > b ? a : b;
-
-    private static Period Min(Period a, Period b) => a < b ? a : b;
+    private static UploadRecord? LatestRejected(LedgerEntry entry) => LedgerPlan.LatestRejected(entry);
 
     /// <summary>One build's state: what the previous manifest said, what exists, what was written.</summary>
     private sealed class Build(string id, DateTimeOffset now, MartManifest? previous, HashSet<string> existing)

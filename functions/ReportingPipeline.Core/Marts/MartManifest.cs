@@ -24,6 +24,18 @@ public sealed record MartManifest(
 {
     public const string BlobName = "_manifest.json";
 
+    /// <summary>
+    /// The latest write time (by the ledger store's clock) of any ledger entry the build accounted for: the
+    /// next build reads only the entries written since (a little before) it. Null before any entry.
+    /// </summary>
+    public DateTimeOffset? LedgerWatermark { get; init; }
+
+    /// <summary>Months with a ledger entry of a station in the reference, from the programme's start: where the covered range begins and ends.</summary>
+    public IReadOnlyList<Period>? LedgerPeriods { get; init; }
+
+    /// <summary>When (by the build's clock) the whole ledger was last read; a day later a build reads it whole again.</summary>
+    public DateTimeOffset? LedgerScannedAt { get; init; }
+
     public const string SchemaId = "shuangbai-marts/v1";
 
     public ManifestFile? FindFile(string name) =>

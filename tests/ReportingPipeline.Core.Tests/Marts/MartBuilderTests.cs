@@ -306,6 +306,70 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
     }
 
     [Fact]
+    public async Task BuildAsync_AfterAResubmission_ReadsOnlyTheLedgerChangesAndMatchesAFullBuild()
+    {
+        using var scenario = new MartScenario();
+        await scenario.SeedAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(3));
+        scenario.BackdateLedger(TimeSpan.FromHours(1), P(2022, 5), SmallReference.Liwan1); // the newest entry the first build sees
+        var first = await scenario.BuildAsync();
+
+        await scenario.AcceptAsync(P(2022, 2), SmallReference.Yuncheng, 21, At(2022, 5, 19)); // v2 of February
+        var result = await scenario.BuildAsync(Now.AddHours(1));
+        var incremental = scenario.DumpMarts();
+        Directory.Delete(scenario.MartsFolder, recursive: true);
+        var full = await scenario.BuildAsync(Now.AddHours(1));
+
+        Assert.True(first.LedgerFullScan);
+        Assert.False(result.LedgerFullScan);
+        // The corrected entry and the newest one before the first build (changes are read from a little before
+        // it), not the 16 others.
+        Assert.Equal(2, result.LedgerEntriesRead);
+        Assert.Equal([P(2022, 2), P(2022, 3), P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
+        Assert.True(full.LedgerFullScan);
+        Assert.Equal(scenario.DumpMarts(), incremental);
+        var manifest = await ReadManifestAsync(scenario);
+        Assert.Contains(new ManifestInput(SmallReference.Yuncheng, 2, (await scenario.Ledger.GetAsync(P(2022, 2), SmallReference.Yuncheng))!.Entry.Current!.Sha256, 2),
+            Assert.Single(manifest.Periods, p => p.Period == P(2022, 2)).Inputs);
+    }
+
+    [Fact]
+    public async Task BuildAsync_FirstUploadOfANewMonth_ExtendsTheMonthsFromTheChangesAlone()
+    {
+        using var scenario = new MartScenario();
+        await scenario.SeedAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(3));
+        await scenario.BuildAsync(At(2022, 5, 31, 20));
+
+        // June opens on 1 June; a station files early, before May's deadline has passed.
+        var now = At(2022, 6, 1, 14);
+        await scenario.AcceptAsync(P(2022, 6), SmallReference.Yuncheng, 23, At(2022, 6, 1, 9));
+        var result = await scenario.BuildAsync(now);
+        var incremental = scenario.DumpMarts();
+        Directory.Delete(scenario.MartsFolder, recursive: true);
+        await scenario.BuildAsync(now);
+
+        Assert.False(result.LedgerFullScan);
+        Assert.Equal(P(2022, 6), result.Periods[^1]);
+        Assert.Equal(scenario.DumpMarts(), incremental);
+    }
+
+    [Fact]
+    public async Task BuildAsync_DayAfterTheLastFullScan_ReadsTheWholeLedgerAgain()
+    {
+        using var scenario = new MartScenario();
+        await scenario.SeedAsync();
+        await scenario.BuildAsync();
+
+        var sameDay = await scenario.BuildAsync(Now.AddHours(23));
+        var nextDay = await scenario.BuildAsync(Now.AddHours(25));
+
+        Assert.False(sameDay.LedgerFullScan);
+        Assert.True(nextDay.LedgerFullScan);
+        Assert.Empty(nextDay.FilesWritten);
+    }
+
+    [Fact]
     public async Task BuildAsync_DecemberResubmission_LeavesNextYearAlone()
     {
         using var scenario = new MartScenario();

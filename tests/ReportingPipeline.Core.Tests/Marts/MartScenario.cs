@@ -81,6 +81,26 @@ internal sealed class MartScenario : IDisposable
         await RejectAsync(P(2022, 2), "440999001", At(2022, 3, 4), errors: 1);
     }
 
+    /// <summary>Makes every ledger entry look written <paramref name="age"/> ago (the folder ledger's change time is the file's).</summary>
+    public void BackdateLedger(TimeSpan age)
+    {
+        foreach (var file in Directory.EnumerateFiles(Ledger.Root, "*.json", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow - age);
+        }
+    }
+
+    /// <summary>Makes one station's entry for a month look written <paramref name="age"/> ago.</summary>
+    public void BackdateLedger(TimeSpan age, Period period, string station) =>
+        File.SetLastWriteTimeUtc(Path.Combine(Ledger.Root, period.ToString(), station + ".json"), DateTime.UtcNow - age);
+
+    /// <summary>Every mart table's rows as sorted text, keyed by table: two builds of the same inputs must agree.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DumpMarts()
+    {
+        using var marts = OpenReader();
+        return MartTables.All.Where(t => marts.Files(t.Name).Count > 0).ToDictionary(t => t.Name, t => marts.Dump(t.Name), StringComparer.Ordinal);
+    }
+
     /// <summary>Every file under marts/ with its bytes, to compare before and after a build.</summary>
     public IReadOnlyDictionary<string, byte[]> Snapshot() =>
         Directory.EnumerateFiles(MartsFolder, "*", SearchOption.AllDirectories)

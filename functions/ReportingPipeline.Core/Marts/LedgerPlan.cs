@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Core.Reference;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>
+/// What a build knows of the ledger: the months to cover, and each month's inputs. It learns it one of two
+/// ways. A <b>full scan</b> reads every entry once (the first build, a new reference or table layout, or a
+/// day after the last full scan). Otherwise it reads only the entries written since the previous manifest's
+/// <see cref="MartManifest.LedgerWatermark"/> (less <see cref="Overlap"/>, for writes that were in flight or
+/// stamped by a slightly slower clock), lists in full only the months those changes touch, and takes every
+/// other month's inputs from the previous manifest: a resubmission then costs one month's listing, not the
+/// whole ledger's.
+/// </summary>
+internal sealed class LedgerPlan
+{
+    /// <summary>How far before the watermark changes are read again. Re-reading a change is harmless: it yields the same inputs.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a build trusts the change listing before reading the whole ledger again.</summary>
+    public static readonly TimeSpan FullScanEvery = TimeSpan.FromHours(24);
+
+    private readonly ISubmissionLedger _ledger;
+    private readonly ReferenceData _reference;
+    private readonly ILogger _logger;
+    private readonly Dictionary<Period, List<LedgerEntry>> _listed;
+    private readonly Dictionary<Period, ManifestPeriod> _previous;
+
+    private LedgerPlan(
+        ISubmissionLedger ledger, ReferenceData reference, ILogger logger, Dictionary<Period, List<LedgerEntry>> listed, Dictionary<Period, ManifestPeriod> previous)
+    {
+        _ledger = ledger;
+        _reference = reference;
+        _logger = logger;
+        _listed = listed;
+        _previous = previous;
+    }
+
+    /// <summary>The months covered, first to last; see <see cref="CreateAsync"/>.</summary>
+    public IReadOnlyList<Period> Periods { get; private init; } = [];
+
+    /// <summary>True when the whole ledger was read.</summary>
+    public bool FullScan { get; private init; }
+
+    /// <summary>The ledger entries read (all of them on a full scan, the changes otherwise): what the build cost in ledger reads.</summary>
+    public int EntriesRead { get; private init; }
+
+    /// <summary>What the next build's manifest records of the ledger.</summary>
+    public required LedgerState State { get; init; }
+
+    /// <summary>
+    /// Reads the ledger (all of it, or what changed since the previous manifest) and plans the months: from
+    /// the first month with a ledger entry (not before the first station opened, nor before the programme
+    /// started) to the later of the last closed month and the last month with a ledger entry, never past the
+    /// current month. Before any upload only the last closed month is built: who has not reported is news;
+    /// years of empty months before the pipeline existed are not.
+    /// </summary>
+    public static async Task<LedgerPlan> CreateAsync(
+        ISubmissionLedger ledger, ReferenceData reference, MartManifest? previous, DateTimeOffset now, DeadlinePolicy deadline, ILogger logger, CancellationToken cancellationToken)
+    {
+        var current = Period.Of(DateOnly.FromDateTime(now.ToOffset(deadline.UtcOffset).DateTime));
+        var incremental = previous is { LedgerWatermark: not null, LedgerPeriods: not null, LedgerScannedAt: { } scannedAt }
+            && previous.ReferenceFingerprint == reference.Fingerprint
+            && previous.TablesFingerprint == MartFingerprint.Tables
+            && now >= scannedAt && now - scannedAt < FullScanEvery;
+        var since = incremental ? previous!.LedgerWatermark - Overlap : null;
+        var watermark = incremental ? previous!.LedgerWatermark : null;
+        var ledgerPeriods = incremental ? new SortedSet<Period>(previous!.LedgerPeriods!) : [];
+        var listed = new Dictionary<Period, List<LedgerEntry>>();
+        var read = 0;
+        await foreach (var change in ledger.ListChangesAsync(since, cancellationToken))
+        {
+            read++;
+            watermark = watermark is { } w && w > change.ChangedAt ? w : change.ChangedAt;
+            var entry = change.Entry;
+            if (entry.Period < Period.ProgrammeStart)
+            {
+                continue;
+            }
+
+            if (reference.FindStation(entry.StationCode) is not null)
+            {
+                ledgerPeriods.Add(entry.Period);
+            }
+
+            if (entry.Period <= current)
+            {
+                (listed.TryGetValue(entry.Period, out var list) ? list : listed[entry.Period] = []).Add(entry);
+            }
+        }
+
+        // On an incremental plan a month with a change is listed whole below; the changes themselves only say which months.
+        var changedMonths = incremental ? listed.Keys.ToHashSet() : [];
+        if (incremental)
+        {
+            listed.Clear();
+        }
+
+        var periods = Cover(reference, ledgerPeriods, current, now, deadline);
+        var previousPeriods = incremental ? previous!.Periods.ToDictionary(p => p.Period) : [];
+        foreach (var period in periods)
+        {
+            if (incremental && (changedMonths.Contains(period) || !previousPeriods.TryGetValue(period, out var before) || before.Closed != deadline.IsClosed(period, now)))
+            {
+                listed[period] = await ledger.ListAsync(period, cancellationToken).ToListAsync(cancellationToken);
+                previousPeriods.Remove(period);
+            }
+        }
+
+        return new LedgerPlan(ledger, reference, logger, listed, previousPeriods)
+        {
+            Periods = periods,
+            FullScan = !incremental,
+            EntriesRead = read,
+            State = new LedgerState(watermark, [.. ledgerPeriods], incremental ? previous!.LedgerScannedAt!.Value : now),
+        };
+    }
+
+    /// <summary>
+    /// A month's inputs. <paramref name="complete"/> is false when they come from the previous manifest (the
+    /// month has not changed): the inputs and fingerprint are exact, but <see cref="MonthInputs.Entries"/> is
+    /// empty; <see cref="CompleteAsync"/> lists it when the month must be built after all.
+    /// </summary>
+    public MonthInputs Month(Period period, bool closed, out bool complete)
+    {
+        if (_previous.TryGetValue(period, out var unchanged))
+        {
+            complete = false;
+            return new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged);
+        }
+
+        complete = true;
+        return Load(period, closed, _listed.Remove(period, out var entries) ? entries : []);
+    }
+
+    /// <summary>The month with every ledger entry, listed now.</summary>
+    public async Task<MonthInputs> CompleteAsync(Period period, bool closed, CancellationToken cancellationToken) =>
+        Load(period, closed, await _ledger.ListAsync(period, cancellationToken).ToListAsync(cancellationToken));
+
+    private MonthInputs Load(Period period, bool closed, List<LedgerEntry> listed)
+    {
+        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        foreach (var entry in listed)
+        {
+            entries[entry.StationCode] = entry;
+        }
+
+        var expected = _reference.StationsOpenIn(period).ToList();
+        var inputs = new List<ManifestInput>();
+        foreach (var station in expected)
+        {
+            if (entries.TryGetValue(station.StationCode, out var entry) && entry.Uploads.Count > 0)
+            {
+                var source = entry.Current ?? LatestRejected(entry) ?? entry.Uploads[^1];
+                inputs.Add(new ManifestInput(station.StationCode, entry.Current?.Version ?? 0, source.Sha256, entry.Uploads.Count));
+            }
+        }
+
+        var ignored = entries.Keys.Except(expected.Select(s => s.StationCode)).Count();
+        if (ignored > 0)
+        {
+            _logger.LogWarning("{Period}: {IgnoredCount} ledger entries are for stations not open that month; the marts leave them out", period, ignored);
+        }
+
+        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, MartFingerprint.OfPeriod(closed, inputs), inputs));
+    }
+
+    /// <summary>The latest rejected upload of an entry: what a month without an accepted version reports issues from.</summary>
+    public static UploadRecord? LatestRejected(LedgerEntry entry) => entry.Uploads.LastOrDefault(u => u.Status == SubmissionStatus.Rejected);
+
+    private static IReadOnlyList<Period> Cover(ReferenceData reference, SortedSet<Period> ledgerPeriods, Period current, DateTimeOffset now, DeadlinePolicy deadline)
+    {
+        if (reference.Stations.Count == 0)
+        {
+            return [];
+        }
+
+        var inRange = current >= Period.ProgrammeStart ? ledgerPeriods.GetViewBetween(Period.ProgrammeStart, current) : [];
+        Period? firstEntry = inRange.Count > 0 ? inRange.Min : null;
+        Period? lastEntry = inRange.Count > 0 ? inRange.Max : null;
+        var firstOpening = Period.Of(reference.Stations.Min(s => s.OpenedOn));
+        var lastClosed = current;
+        while (!deadline.IsClosed(lastClosed, now))
+        {
+            lastClosed = lastClosed.Previous;
+        }
+
+        var first = Max(Max(firstEntry ?? lastClosed, firstOpening), Period.ProgrammeStart);
+        var last = Min(Max(lastClosed, lastEntry ?? lastClosed), current);
+        return first <= last ? [.. Period.Range(first, last)] : [];
+    }
+
+    private static Period Max(Period a, Period b) => a > b ? a : b;
+
+    private static Period Min(Period a, Period b) => a < b ? a : b;
+}
+
+/// <summary>What the manifest records of the ledger for the next build's change listing.</summary>
+/// <param name="Watermark">The latest write time (the ledger store's clock) of an entry accounted for; null before any entry.</param>
+/// <param name="Periods">Months with an entry of a station in the reference, from the programme's start (future months included).</param>
+/// <param name="ScannedAt">When (the build's clock) the whole ledger was last read.</param>
+internal sealed record LedgerState(DateTimeOffset? Watermark, IReadOnlyList<Period> Periods, DateTimeOffset ScannedAt);
