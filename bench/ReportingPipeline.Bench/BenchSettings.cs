@@ -4,7 +4,7 @@ namespace ReportingPipeline.Bench;
 
 /// <param name="IntakeScale">Scale of the one-month dataset the intake is measured on (all three formats).</param>
 /// <param name="BuildScales">Scales of the staged 12-month datasets the mart builds are measured on.</param>
-internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData)
+internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData, bool ReuseDuckDb)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -21,6 +21,7 @@ internal sealed record BenchSettings(bool Quick, string Work, string Output, Sca
             int.Parse(Value("--months") ?? (quick ? "3" : "12"), System.Globalization.CultureInfo.InvariantCulture),
             args.Contains("--micro"),
             args.Contains("--skip-intake"),
-            args.Contains("--keep-data") || !quick);
+            args.Contains("--keep-data") || !quick,
+            args.Contains("--reuse-duckdb"));
     }
 }
