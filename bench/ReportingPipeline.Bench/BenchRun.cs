@@ -15,6 +15,7 @@ internal static class BenchRun
     public static async Task<string> RunAsync(BenchSettings settings)
     {
         Directory.CreateDirectory(settings.Work);
+        HeapLimitBytes = settings.InstanceMemoryMb * 1024L * 1024 * 3 / 4;
         var rows = new List<Row>();
         var started = DateTimeOffset.Now;
         var loadBefore = LoadAverage();
@@ -64,7 +65,8 @@ internal static class BenchRun
             rows.Add(new Row("2 full build", Invariant($"{settings.Months} months, our MartBuilder"), scale.ToString(),
                 Invariant($"{full.Seconds:0.0} s (cpu {full.CpuSeconds:0.0} s), peak {Mb(full.PeakWorkingSetBytes)}"),
                 scale == Scale.National ? Verdict(full.PeakWorkingSetBytes < 2L * 1024 * 1024 * 1024, "peak < 2 GB") : "",
-                Invariant($"{input}; {full.Figure("rows"):0} rows; {Mb(full.AllocatedBytes)} allocated")));
+                Invariant($"{input}; {full.Figure("rows"):0} rows; {Mb(full.AllocatedBytes)} allocated")
+                + (HeapLimitBytes > 0 ? Invariant($"; GC heap capped at {HeapLimitBytes / 1024 / 1024} MB as in a {settings.InstanceMemoryMb} MB instance") : "; GC heap not capped")));
 
             var last = Scenarios.FirstPeriod.Add(settings.Months - 1);
             var mid = Scenarios.FirstPeriod.Add(Math.Min(5, settings.Months - 1));
@@ -162,6 +164,13 @@ internal static class BenchRun
         return page[..start] + block + page[(end + End.Length)..];
     }
 
+    /// <summary>
+    /// The GC heap cap our scenarios run under: what .NET sets by itself in a container with a memory limit
+    /// (75 % of it), here for the Flex Consumption instance size (<c>--instance-memory-mb</c>, 2048 by default;
+    /// 0 for none). DuckDB's native memory is not the GC's, so its child runs without it.
+    /// </summary>
+    internal static long HeapLimitBytes { get; set; }
+
     internal static async Task<Measurement> ChildAsync(params string[] args)
     {
         var host = Environment.ProcessPath!;
@@ -169,6 +178,11 @@ internal static class BenchRun
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        if (HeapLimitBytes > 0 && args[0] is not ("duckdb" or "stage"))
+        {
+            start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + HeapLimitBytes.ToString("X", CultureInfo.InvariantCulture);
         }
 
         start.ArgumentList.Add("child");

@@ -4,7 +4,7 @@ namespace ReportingPipeline.Bench;
 
 /// <param name="IntakeScale">Scale of the one-month dataset the intake is measured on (all three formats).</param>
 /// <param name="BuildScales">Scales of the staged 12-month datasets the mart builds are measured on.</param>
-internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData, bool ReuseDuckDb)
+internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData, bool ReuseDuckDb, int InstanceMemoryMb)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -22,6 +22,7 @@ internal sealed record BenchSettings(bool Quick, string Work, string Output, Sca
             args.Contains("--micro"),
             args.Contains("--skip-intake"),
             args.Contains("--keep-data") || !quick,
-            args.Contains("--reuse-duckdb"));
+            args.Contains("--reuse-duckdb"),
+            int.Parse(Value("--instance-memory-mb") ?? "2048", System.Globalization.CultureInfo.InvariantCulture));
     }
 }
