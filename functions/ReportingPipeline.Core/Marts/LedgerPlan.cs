@@ -153,7 +153,7 @@ internal sealed class LedgerPlan
         {
             if (entries.TryGetValue(station.StationCode, out var entry) && entry.Uploads.Count > 0)
             {
-                var source = entry.Current ?? LatestRejected(entry) ?? entry.Uploads[^1];
+                var source = StationState.Of(entry, closed).Source!;
                 inputs.Add(new ManifestInput(station.StationCode, entry.Current?.Version ?? 0, source.Sha256, entry.Uploads.Count));
             }
         }
@@ -166,9 +166,6 @@ internal sealed class LedgerPlan
 
         return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, MartFingerprint.OfPeriod(closed, inputs), inputs));
     }
-
-    /// <summary>The latest rejected upload of an entry: what a month without an accepted version reports issues from.</summary>
-    public static UploadRecord? LatestRejected(LedgerEntry entry) => entry.Uploads.LastOrDefault(u => u.Status == SubmissionStatus.Rejected);
 
     private static IReadOnlyList<Period> Cover(ReferenceData reference, SortedSet<Period> ledgerPeriods, Period current, DateTimeOffset now, DeadlinePolicy deadline)
     {

@@ -49,6 +49,13 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     private readonly ISubmissionLedger _ledger = ledger;
     private readonly ILogger<MartBuilder> _logger = logger;
 
+    /// <summary>
+    /// The share of a month's expected stations that may have changed for the month to be copied forward
+    /// from its previous files (see <see cref="MonthCopy"/>) rather than rebuilt from every staged file.
+    /// Tests of a handful of stations raise it to exercise the copy.
+    /// </summary>
+    internal double MaxChangedShare { get; init; } = MonthCopy.DefaultMaxChangedShare;
+
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = new Build(
@@ -81,6 +88,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }
 
         var rollup = new RegionRollup(reference);
+        var shares = new StationShares(reference, rollup);
         var manifestPeriods = new List<ManifestPeriod>(periods.Count);
         var yearInputs = new List<(Period Period, string Fingerprint)>();
         RegionRollup.Totals? yearToDate = null;
@@ -99,10 +107,11 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             var month = plan.Month(period, closed, out var complete);
             yearInputs.Add((period, month.Manifest.InputFingerprint));
             var (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
-            if (!complete && !(factsCurrent && aggCurrent))
+            if (!complete && !factsCurrent)
             {
-                // An unchanged month whose files are missing or stale after all: it needs its entries.
+                // An unchanged month whose fact files are missing or stale after all: it needs its entries.
                 month = await plan.CompleteAsync(period, closed, cancellationToken);
+                complete = true;
                 yearInputs[^1] = (period, month.Manifest.InputFingerprint);
                 (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
             }
@@ -118,23 +127,49 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             }
 
             rebuilt.Add(period);
-            RegionRollup.Totals? totals = null;
-            if (!aggCurrent)
+            if (aggCurrent)
+            {
+                yearToDate = null;
+            }
+            else
             {
                 yearToDate ??= yearInputs.Count > 1
                     ? await ReadYearToDateAsync(rollup, period.Previous, cancellationToken)
                     : rollup.NewYearToDate();
-                totals = rollup.NewTotals();
-            }
-            else
-            {
-                yearToDate = null;
             }
 
-            await BuildMonthAsync(build, reference, rollup, month, factsCurrent ? null : factInputs, totals, cancellationToken);
+            // The month's rolled-up totals (when its agg_region_month is rewritten), from the cheapest source
+            // that is sure to give what reading every staged file would: its previous agg_region_month when
+            // only the year to date moved; its previous files and the changed stations' JSON when a few
+            // stations changed; else every station's staged JSON.
+            RegionRollup.Totals? totals = null;
+            var done = false;
+            if (factsCurrent)
+            {
+                totals = await ReadMonthTotalsAsync(build, rollup, reference.Fingerprint, month, cancellationToken);
+                done = totals is not null;
+            }
+            else if (await CopyMonthForwardAsync(build, reference, rollup, shares, month, factInputs, withTotals: !aggCurrent, cancellationToken) is { } copied)
+            {
+                totals = copied.Totals;
+                done = true;
+            }
+
+            if (!done)
+            {
+                if (!complete)
+                {
+                    // Its previous agg_region_month could not give the totals: every staged file is read, which needs the entries.
+                    month = await plan.CompleteAsync(period, closed, cancellationToken);
+                }
+
+                totals = aggCurrent ? null : rollup.NewTotals();
+                await BuildMonthAsync(build, shares, month, factsCurrent ? null : factInputs, totals, cancellationToken);
+                totals?.RollUp();
+            }
+
             if (totals is not null && yearToDate is not null)
             {
-                totals.RollUp();
                 yearToDate.Accumulate(totals);
                 await using var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, cancellationToken);
                 await rollup.WriteAsync(agg, period, totals, yearToDate, cancellationToken);
@@ -147,8 +182,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         (string Facts, string Agg, bool FactsCurrent, bool AggCurrent) Check(MonthInputs month)
         {
-            var factInputs = MartFingerprint.Of(MartFingerprint.Tables, reference.Fingerprint, month.Period.ToString(), month.Manifest.InputFingerprint);
-            var aggInputs = MartFingerprint.Of([MartFingerprint.Tables, reference.Fingerprint, .. yearInputs.Select(y => $"{y.Period}={y.Fingerprint}")]);
+            var factInputs = MartFingerprint.OfFacts(reference.Fingerprint, month.Period, month.Manifest.InputFingerprint);
+            var aggInputs = MartFingerprint.OfAggregate(reference.Fingerprint, yearInputs);
             return (factInputs, aggInputs,
                 MartTables.Facts.All(t => build.Reuse(t.FileName(month.Period), factInputs)),
                 build.Reuse(MartTables.AggRegionMonth.FileName(month.Period), aggInputs));
@@ -158,17 +193,11 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// <summary>
     /// Streams one month, station by station: each staged submission is read, its rows appended to the
     /// fact files (when <paramref name="factInputs"/> says they are rebuilt) and its figures added to
-    /// <paramref name="totals"/> (when the rollup is rebuilt), then dropped.
+    /// <paramref name="totals"/> (when the rollup is rebuilt; left unrolled), then dropped.
     /// </summary>
-    private async Task BuildMonthAsync(Build build, ReferenceData reference, RegionRollup rollup, MonthInputs month, string? factInputs, RegionRollup.Totals? totals, CancellationToken cancellationToken)
+    private async Task BuildMonthAsync(Build build, StationShares shares, MonthInputs month, string? factInputs, RegionRollup.Totals? totals, CancellationToken cancellationToken)
     {
         var facts = factInputs is null ? null : await FactFiles.CreateAsync(cancellationToken);
-        var sums = new SectionSums();
-        var stationsExpected = RegionRollup.Measure("stations_expected");
-        var stationsReported = RegionRollup.Measure("stations_reported");
-        var stationsOnTime = RegionRollup.Measure("stations_on_time");
-        var villagesExpected = RegionRollup.Measure("villages_expected");
-        var villagesVisited = RegionRollup.Measure("villages_visited");
         try
         {
             // Parsing staged JSON dominates a build: the next batch is read on every core while this one is added up.
@@ -180,57 +209,17 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 for (var b = 0; b < batch.Length; b++)
                 {
                     var station = month.Expected[start + b];
-                    var code = station.StationCode;
-                    var entry = month.Entries.GetValueOrDefault(code);
-                    var current = entry?.Current;
-                    var rejected = current is null && entry is not null ? LatestRejected(entry) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null) : null;
-                    var source = current ?? rejected;
+                    var state = StationState.Of(month.Entries.GetValueOrDefault(station.StationCode), month.Closed);
                     var staged = batch[b];
-                    var submission = current is null ? null : staged?.Submission
-                        ?? throw new InvalidDataException($"The accepted version {current.Version} of {code} for {month.Period} has no staged submission ({StagedSubmission.BlobNameFor(month.Period, code, current.Sha256)}).");
-                    if (source is not null && staged is null)
-                    {
-                        _logger.LogWarning("{Period} {StationCode}: no staged file for upload {Sha256}; its issues are left out", month.Period, code, source.Sha256);
-                    }
-
-                    var onTime = current is not null
-                        ? entry!.Uploads.Any(u => u.OnTime && u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings)
-                        : month.Closed ? false : (bool?)null;
-                    var villages = reference.VillagesOf(code);
-                    var visited = new HashSet<string>(StringComparer.Ordinal);
-                    if (submission is not null)
-                    {
-                        foreach (var visit in submission.Visits)
-                        {
-                            if ((visit.ResidentVisits ?? 0) > 0 || (visit.ClientVisits ?? 0) > 0)
-                            {
-                                visited.Add(visit.VillageCode);
-                            }
-                        }
-                    }
-
+                    var submission = SubmissionOf(month.Period, station.StationCode, state, staged);
                     if (facts is not null)
                     {
-                        await facts.AppendAsync(month, station, entry, current, rejected ?? current, onTime, staged, submission, IsVillageOf, cancellationToken);
+                        await facts.AppendAsync(month, station, state.Entry, state.Current, state.Source, state.OnTime, staged, submission, shares.IsVillageOf, cancellationToken);
                     }
 
                     if (totals is not null)
                     {
-                        var town = rollup.IndexOf(code);
-                        totals.Add(town, stationsExpected, 1);
-                        foreach (var village in villages)
-                        {
-                            var index = rollup.IndexOf(village.Code);
-                            totals.Add(index, villagesExpected, 1);
-                            totals.Add(index, villagesVisited, visited.Contains(village.Code) ? 1 : 0);
-                        }
-
-                        if (submission is not null)
-                        {
-                            totals.Add(town, stationsReported, 1);
-                            totals.Add(town, stationsOnTime, onTime == true ? 1 : 0);
-                            sums.Add(totals, town, submission, v => IsVillageOf(v, code) ? rollup.IndexOf(v) : -1);
-                        }
+                        shares.Add(totals, station.StationCode, submission, state.OnTime, 1);
                     }
                 }
             }
@@ -250,13 +239,225 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 await facts.DisposeAsync();
             }
         }
-
-        // A village row of a station's submission counts only when the reference still places it in the
-        // station's town (validation checked it; a later reference may have moved it): every fact key
-        // then exists in dim_region.
-        bool IsVillageOf(string villageCode, string townCode) =>
-            reference.FindRegion(villageCode) is { Level: RegionLevel.Village } village && village.ParentCode == townCode;
     }
+
+    /// <summary>
+    /// The submission of a station's current accepted version, from its staged file; null without an accepted
+    /// version. An accepted version must have its staged file; a rejected upload without one only loses its issues.
+    /// </summary>
+    private Submission? SubmissionOf(Period period, string stationCode, StationState state, StagedSubmission? staged)
+    {
+        if (state.Source is { } source && staged is null)
+        {
+            _logger.LogWarning("{Period} {StationCode}: no staged file for upload {Sha256}; its issues are left out", period, stationCode, source.Sha256);
+        }
+
+        return state.Current is not { } current ? null : staged?.Submission
+            ?? throw new InvalidDataException($"The accepted version {current.Version} of {stationCode} for {period} has no staged submission ({StagedSubmission.BlobNameFor(period, stationCode, current.Sha256)}).");
+    }
+
+    /// <summary>
+    /// A month whose facts are current and whose <c>agg_region_month</c> is rewritten only because the year to
+    /// date before it changed: its own totals are the month columns of its previous file, already rolled up, so
+    /// no staged file is read. Null when that file is missing, was built from other inputs, or is unreadable.
+    /// </summary>
+    private async Task<RegionRollup.Totals?> ReadMonthTotalsAsync(Build build, RegionRollup rollup, string referenceFingerprint, MonthInputs month, CancellationToken cancellationToken)
+    {
+        if (MonthCopy.PreviousAggregate(build.Previous, build.Existing, referenceFingerprint, month.Period, month.Manifest.InputFingerprint) is not { } file)
+        {
+            _logger.LogInformation("{Period}: the previous agg_region_month is not of the month's inputs; reading the staged files", month.Period);
+            return null;
+        }
+
+        try
+        {
+            var totals = await ReadTotalsAsync(rollup, file.Name, yearToDate: false, cancellationToken);
+            if (totals is null)
+            {
+                _logger.LogWarning("{Period}: marts/{FileName} is missing or does not have one row per region; reading the staged files", month.Period, file.Name);
+            }
+
+            return totals;
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            _logger.LogWarning(e, "{Period}: marts/{FileName} is unreadable; reading the staged files", month.Period, file.Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds a month in which few stations changed (see <see cref="MonthCopy"/>) from its previous files:
+    /// every fact row of an unchanged station is copied, the changed stations' rows are made from their new
+    /// staged files by <see cref="FactFiles"/>, in the same station order as a full build; and the month's totals
+    /// are its previous <c>agg_region_month</c>'s, less the changed stations' previous shares (from their
+    /// previous staged files), plus their new ones. Only the changed stations' JSON is parsed. Null, having
+    /// written nothing, whenever anything is in doubt: the caller then reads every staged file.
+    /// </summary>
+    private async Task<CopiedMonth?> CopyMonthForwardAsync(Build build, ReferenceData reference, RegionRollup rollup, StationShares shares, MonthInputs month, string factInputs, bool withTotals, CancellationToken cancellationToken)
+    {
+        if (MonthCopy.Plan(build.Previous, build.Existing, reference.Fingerprint, month, withTotals, MaxChangedShare, out var reason) is not { } plan)
+        {
+            _logger.LogInformation("{Period}: reading every staged file ({Reason})", month.Period, reason);
+            return null;
+        }
+
+        // Each changed station as it is now and as the previous build saw it.
+        var now = new Dictionary<string, StationState>(StringComparer.Ordinal);
+        var before = new Dictionary<string, StationState>(StringComparer.Ordinal);
+        foreach (var (code, previousInput) in plan.Changed)
+        {
+            now[code] = StationState.Of(month.Entries.GetValueOrDefault(code), month.Closed);
+            if (previousInput is null)
+            {
+                before[code] = StationState.Of(null, month.Closed);
+            }
+            else if (MonthCopy.PreviousState(month.Entries.GetValueOrDefault(code), previousInput, month.Closed) is { } state)
+            {
+                before[code] = state;
+            }
+            else
+            {
+                _logger.LogWarning("{Period} {StationCode}: the ledger entry does not show the upload the previous build used; reading every staged file", month.Period, code);
+                return null;
+            }
+        }
+
+        // Their staged files: the new source of each (facts and totals), the previous accepted version (totals only).
+        var reads = new List<(string Code, string Sha256, bool Before)>();
+        foreach (var code in plan.Changed.Keys.Order(StringComparer.Ordinal))
+        {
+            if (now[code].Source is { } source)
+            {
+                reads.Add((code, source.Sha256, false));
+            }
+
+            if (withTotals && before[code].Current is { } previous)
+            {
+                reads.Add((code, previous.Sha256, true));
+            }
+        }
+
+        var staged = new StagedSubmission?[reads.Count];
+        await Parallel.ForAsync(0, reads.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
+            staged[i] = await ReadStagedAsync(month.Period, reads[i].Code, reads[i].Sha256, ct));
+        var stagedNow = new Dictionary<string, StagedSubmission?>(StringComparer.Ordinal);
+        var submissionsBefore = new Dictionary<string, Submission?>(StringComparer.Ordinal);
+        for (var i = 0; i < reads.Count; i++)
+        {
+            if (!reads[i].Before)
+            {
+                stagedNow[reads[i].Code] = staged[i];
+            }
+            else if (staged[i]?.Submission is { } submission)
+            {
+                submissionsBefore[reads[i].Code] = submission;
+            }
+            else
+            {
+                _logger.LogWarning("{Period} {StationCode}: the previous accepted version has no staged submission; reading every staged file", month.Period, reads[i].Code);
+                return null;
+            }
+        }
+
+        var submissionsNow = plan.Changed.Keys.ToDictionary(
+            code => code, code => SubmissionOf(month.Period, code, now[code], stagedNow.GetValueOrDefault(code)), StringComparer.Ordinal);
+
+        await using var facts = await FactFiles.CreateAsync(cancellationToken);
+        var previousFiles = new List<PreviousFactFile>();
+        RegionRollup.Totals? totals = null;
+        try
+        {
+            foreach (var table in MartTables.Facts)
+            {
+                if (await PreviousFactFile.OpenAsync(_store, table, month.Period, cancellationToken) is not { } file)
+                {
+                    _logger.LogWarning("{Period}: marts/{FileName} is missing or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period));
+                    return null;
+                }
+
+                previousFiles.Add(file);
+            }
+
+            foreach (var station in month.Expected)
+            {
+                var code = station.StationCode;
+                if (plan.Changed.ContainsKey(code))
+                {
+                    foreach (var file in previousFiles)
+                    {
+                        await file.SkipAsync(code, cancellationToken);
+                    }
+
+                    var state = now[code];
+                    await facts.AppendAsync(month, station, state.Entry, state.Current, state.Source, state.OnTime, stagedNow.GetValueOrDefault(code), submissionsNow[code], shares.IsVillageOf, cancellationToken);
+                }
+                else
+                {
+                    foreach (var file in previousFiles)
+                    {
+                        await file.CopyAsync(code, facts[file.Table], cancellationToken);
+                    }
+                }
+            }
+
+            foreach (var file in previousFiles)
+            {
+                if (await file.PeekStationAsync(cancellationToken) is { } left)
+                {
+                    _logger.LogWarning("{Period}: rows of {StationCode} in marts/{FileName} are not in the order of the expected stations; reading every staged file", month.Period, left, file.Table.FileName(month.Period));
+                    return null;
+                }
+            }
+
+            if (withTotals)
+            {
+                var name = MartTables.AggRegionMonth.FileName(month.Period);
+                totals = await ReadTotalsAsync(rollup, name, yearToDate: false, cancellationToken);
+                if (totals is null)
+                {
+                    _logger.LogWarning("{Period}: marts/{FileName} is missing or does not have one row per region; reading every staged file", month.Period, name);
+                    return null;
+                }
+
+                // Shares are added where they arise and rolled up like a whole month; rolling up is linear, so
+                // the rolled-up difference corrects every level of the rolled-up previous totals.
+                var change = rollup.NewTotals();
+                foreach (var code in plan.Changed.Keys)
+                {
+                    shares.Add(change, code, submissionsBefore.GetValueOrDefault(code), before[code].OnTime, -1);
+                    shares.Add(change, code, submissionsNow[code], now[code].OnTime, 1);
+                }
+
+                change.RollUp();
+                totals.Accumulate(change);
+            }
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            _logger.LogWarning(e, "{Period}: a previous file of the month is unreadable; reading every staged file", month.Period);
+            return null;
+        }
+        finally
+        {
+            foreach (var file in previousFiles)
+            {
+                await file.DisposeAsync();
+            }
+        }
+
+        foreach (var file in facts.Files)
+        {
+            await WriteFileAsync(build, file, month.Period, [month.Period], factInputs, cancellationToken);
+        }
+
+        _logger.LogInformation("{Period}: {ChangedCount} of {ExpectedCount} stations changed; the month's other rows and totals were copied from its previous files", month.Period, plan.Changed.Count, month.Expected.Count);
+        return new CopiedMonth(totals);
+    }
+
+    /// <summary>What reading a previous Parquet file can throw when the file is damaged: the month is then rebuilt from JSON.</summary>
+    private static bool IsUnreadable(Exception e) =>
+        e is ParquetException or IOException or InvalidDataException or InvalidCastException or ArgumentException or IndexOutOfRangeException or NotSupportedException;
 
     private async Task<MartBuildResult> FinishAsync(
         Build build,
@@ -408,20 +609,38 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     }
 
     /// <summary>The year-to-date sums as of <paramref name="period"/>, from its agg_region_month file.</summary>
-    private async Task<RegionRollup.Totals> ReadYearToDateAsync(RegionRollup rollup, Period period, CancellationToken cancellationToken)
+    private async Task<RegionRollup.Totals> ReadYearToDateAsync(RegionRollup rollup, Period period, CancellationToken cancellationToken) =>
+        await ReadTotalsAsync(rollup, MartTables.AggRegionMonth.FileName(period), yearToDate: true, cancellationToken)
+            ?? throw new InvalidOperationException($"marts/{MartTables.AggRegionMonth.FileName(period)} is in the manifest but not in the store.");
+
+    /// <summary>
+    /// Sums read back from an agg_region_month file (ratios are not sums: they are recomputed when written):
+    /// its <c>ytd_*</c> columns, or its month columns, rolled up as written. Exact: validation keeps money to 2
+    /// decimals and hours to 1, the columns' scales, so a written sum is the sum. Null when the file is not in
+    /// the store; for month columns also when its rows are not one per region of the reference.
+    /// </summary>
+    private async Task<RegionRollup.Totals?> ReadTotalsAsync(RegionRollup rollup, string name, bool yearToDate, CancellationToken cancellationToken)
     {
-        var yearToDate = rollup.NewYearToDate();
-        var name = MartTables.AggRegionMonth.FileName(period);
-        await using var blob = await _store.OpenReadAsync(Containers.Marts, name, cancellationToken)
-            ?? throw new InvalidOperationException($"marts/{name} is in the manifest but not in the store.");
+        var totals = yearToDate ? rollup.NewYearToDate() : rollup.NewTotals();
         using var buffer = new MemoryStream();
-        await blob.CopyToAsync(buffer, cancellationToken);
+        await using (var blob = await _store.OpenReadAsync(Containers.Marts, name, cancellationToken))
+        {
+            if (blob is null)
+            {
+                return null;
+            }
+
+            await blob.CopyToAsync(buffer, cancellationToken);
+        }
+
         buffer.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(buffer, cancellationToken: cancellationToken);
-        var ytdMeasures = MartTables.AggregateMeasures
-            .Where(m => m.YearToDate && m.Kind != AggregateKind.Ratio)
-            .Select(m => (Measure: RegionRollup.Measure(m.Name), Column: MartTables.AggRegionMonth[m.YearToDateName]))
+        var measures = MartTables.AggregateMeasures
+            .Where(m => (!yearToDate || m.YearToDate) && m.Kind != AggregateKind.Ratio)
+            .Select(m => (Measure: RegionRollup.Measure(m.Name), Column: MartTables.AggRegionMonth[yearToDate ? m.YearToDateName : m.Name]))
             .ToList();
+        var seen = new bool[rollup.Count];
+        var complete = true;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
@@ -429,7 +648,13 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             var codes = new string?[rows];
             await group.ReadAsync(reader.Schema.FindDataField("region_code"), codes.AsMemory(), cancellationToken: cancellationToken);
             var regions = codes.Select(c => c is null ? -1 : rollup.IndexOf(c)).ToArray();
-            foreach (var (measure, column) in ytdMeasures)
+            foreach (var region in regions)
+            {
+                complete &= region >= 0 && !seen[region];
+                seen[region < 0 ? 0 : region] = true;
+            }
+
+            foreach (var (measure, column) in measures)
             {
                 var field = reader.Schema.FindDataField(column.Name);
                 if (column.Type is MartColumnType.Int64)
@@ -438,7 +663,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                     await group.ReadAsync<long>(field, values.AsMemory(), cancellationToken: cancellationToken);
                     for (var r = 0; r < rows; r++)
                     {
-                        yearToDate.Set(regions[r], measure, values[r] ?? 0);
+                        totals.Set(regions[r], measure, values[r] ?? 0);
                     }
                 }
                 else
@@ -447,13 +672,13 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                     await group.ReadAsync<decimal>(field, values.AsMemory(), cancellationToken: cancellationToken);
                     for (var r = 0; r < rows; r++)
                     {
-                        yearToDate.Set(regions[r], measure, values[r] ?? 0);
+                        totals.Set(regions[r], measure, values[r] ?? 0);
                     }
                 }
             }
         }
 
-        return yearToDate;
+        return yearToDate || (complete && seen.All(s => s)) ? totals : null;
     }
 
     /// <summary>The staged files of up to <see cref="StagedBatch"/> expected stations from <paramref name="start"/>, read in parallel.</summary>
@@ -463,8 +688,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         await Parallel.ForAsync(0, staged.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var code = month.Expected[start + i].StationCode;
-            if (month.Entries.GetValueOrDefault(code) is { } entry
-                && (entry.Current ?? LatestRejected(entry) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null)) is { } source)
+            if (StationState.Of(month.Entries.GetValueOrDefault(code), month.Closed).Source is { } source)
             {
                 staged[i] = await ReadStagedAsync(month.Period, code, source.Sha256, ct);
             }
@@ -510,7 +734,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         return names;
     }
 
-    private static UploadRecord? LatestRejected(LedgerEntry entry) => LedgerPlan.LatestRejected(entry);
+    /// <summary>A month rebuilt from its previous files: its rolled-up totals when its agg_region_month is rewritten.</summary>
+    private sealed record CopiedMonth(RegionRollup.Totals? Totals);
 
     /// <summary>One build's state: what the previous manifest said, what exists, what was written.</summary>
     private sealed class Build(string id, DateTimeOffset now, MartManifest? previous, HashSet<string> existing)

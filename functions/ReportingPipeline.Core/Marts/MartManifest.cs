@@ -99,4 +99,12 @@ internal static class MartFingerprint
 
     public static string OfPeriod(bool closed, IEnumerable<ManifestInput> inputs) =>
         Of([closed ? "closed" : "open", .. inputs.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.StationCode}|{i.Version}|{i.Sha256}|{i.Uploads}"))]);
+
+    /// <summary>A month's fact files: the reference, the tables and that month's inputs (<see cref="ManifestPeriod.InputFingerprint"/>).</summary>
+    public static string OfFacts(string referenceFingerprint, Period period, string periodFingerprint) =>
+        Of(Tables, referenceFingerprint, period.ToString(), periodFingerprint);
+
+    /// <summary>A month's <c>agg_region_month</c> file: the reference, the tables and the inputs of every month of its year to date, the month last.</summary>
+    public static string OfAggregate(string referenceFingerprint, IEnumerable<(Period Period, string Fingerprint)> yearToDate) =>
+        Of([Tables, referenceFingerprint, .. yearToDate.Select(y => $"{y.Period}={y.Fingerprint}")]);
 }

@@ -49,6 +49,9 @@ internal sealed class RegionRollup
         }
     }
 
+    /// <summary>The regions of the tree: one agg_region_month row each.</summary>
+    public int Count => _regions.Length;
+
     /// <summary>The region's position, or -1 when the reference does not have it.</summary>
     public int IndexOf(string code) => _index.GetValueOrDefault(code, -1);
 
@@ -240,4 +243,62 @@ internal sealed class RegionRollup
             return ref _full[(row * _fullWidth) + _fullSlot[measure]];
         }
     }
+}
+
+/// <summary>
+/// Adds one expected station's share of a month to unrolled totals: the station and village counters and its
+/// submission's figures. Used for every station of a month built from its staged files, and for the changed
+/// stations of a month copied forward, whose previous share is taken off (sign -1) before the new one is added.
+/// </summary>
+internal sealed class StationShares(ReferenceData reference, RegionRollup rollup)
+{
+    private static readonly int StationsExpected = RegionRollup.Measure("stations_expected");
+    private static readonly int StationsReported = RegionRollup.Measure("stations_reported");
+    private static readonly int StationsOnTime = RegionRollup.Measure("stations_on_time");
+    private static readonly int VillagesExpected = RegionRollup.Measure("villages_expected");
+    private static readonly int VillagesVisited = RegionRollup.Measure("villages_visited");
+
+    private readonly SectionSums _sums = new();
+
+    /// <param name="submission">The current accepted version's submission; null when the station has none (rejected or missing): it still counts as expected, with its villages.</param>
+    /// <param name="onTime">As in <see cref="StationState.OnTime"/>.</param>
+    /// <param name="sign">1 to add the share, -1 to take it off.</param>
+    public void Add(RegionRollup.Totals totals, string stationCode, Submission? submission, bool? onTime, decimal sign)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        if (submission is not null)
+        {
+            foreach (var visit in submission.Visits)
+            {
+                if ((visit.ResidentVisits ?? 0) > 0 || (visit.ClientVisits ?? 0) > 0)
+                {
+                    visited.Add(visit.VillageCode);
+                }
+            }
+        }
+
+        var town = rollup.IndexOf(stationCode);
+        totals.Add(town, StationsExpected, sign);
+        foreach (var village in reference.VillagesOf(stationCode))
+        {
+            var index = rollup.IndexOf(village.Code);
+            totals.Add(index, VillagesExpected, sign);
+            totals.Add(index, VillagesVisited, visited.Contains(village.Code) ? sign : 0);
+        }
+
+        if (submission is not null)
+        {
+            totals.Add(town, StationsReported, sign);
+            totals.Add(town, StationsOnTime, onTime == true ? sign : 0);
+            _sums.Add(totals, town, submission, v => IsVillageOf(v, stationCode) ? rollup.IndexOf(v) : -1, sign);
+        }
+    }
+
+    /// <summary>
+    /// A village row of a station's submission counts only when the reference still places it in the
+    /// station's town (validation checked it; a later reference may have moved it): every fact key
+    /// then exists in dim_region.
+    /// </summary>
+    public bool IsVillageOf(string villageCode, string townCode) =>
+        reference.FindRegion(villageCode) is { Level: RegionLevel.Village } village && village.ParentCode == townCode;
 }

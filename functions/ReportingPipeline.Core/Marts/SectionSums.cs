@@ -21,30 +21,31 @@ internal sealed class SectionSums
     }
 
     /// <param name="village">The village's region index when it belongs to the station's town, else -1.</param>
-    public void Add(RegionRollup.Totals totals, int town, Submission submission, Func<string, int> village)
+    /// <param name="sign">1 to add the submission's figures; -1 to take them off again (a month copied forward drops a station's previous version). Exact either way: the sums are decimals.</param>
+    public void Add(RegionRollup.Totals totals, int town, Submission submission, Func<string, int> village, decimal sign)
     {
-        AddRows(totals, town, [submission.Station], _station);
+        AddRows(totals, town, [submission.Station], _station, sign);
         foreach (var visit in submission.Visits)
         {
-            AddRows(totals, village(visit.VillageCode), [visit], _visits);
+            AddRows(totals, village(visit.VillageCode), [visit], _visits, sign);
         }
 
         foreach (var service in submission.Services)
         {
-            AddRows(totals, village(service.VillageCode), [service], _services);
+            AddRows(totals, village(service.VillageCode), [service], _services, sign);
         }
 
-        AddRows(totals, town, submission.Hotline, _hotline);
-        AddRows(totals, town, submission.Funds, _funds);
+        AddRows(totals, town, submission.Hotline, _hotline, sign);
+        AddRows(totals, town, submission.Funds, _funds, sign);
     }
 
-    private static void AddRows<TRecord>(RegionRollup.Totals totals, int region, IReadOnlyList<TRecord> rows, List<(int Measure, Func<TRecord, decimal?> Get)> getters)
+    private static void AddRows<TRecord>(RegionRollup.Totals totals, int region, IReadOnlyList<TRecord> rows, List<(int Measure, Func<TRecord, decimal?> Get)> getters, decimal sign)
     {
         foreach (var row in rows)
         {
             foreach (var (measure, get) in getters)
             {
-                totals.Add(region, measure, get(row) ?? 0);
+                totals.Add(region, measure, sign * (get(row) ?? 0));
             }
         }
     }

@@ -1,0 +1,364 @@
+using Parquet;
+using Parquet.Schema;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Ports;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>
+/// Whether a month whose inputs changed can be rebuilt from its previous files instead of from every
+/// station's staged JSON, and which stations changed. Parsing staged JSON is what a month costs; when one
+/// station resubmits, reading the previous Parquet files and parsing that one station's JSON (its new and
+/// its previous version) costs a small fraction of it. Every condition here is one under which the previous
+/// files are exactly what a full build from the previous manifest's inputs would have written, so that
+/// copying them forward and replacing the changed stations gives what a full build from the new inputs gives.
+/// </summary>
+internal sealed class MonthCopy
+{
+    /// <summary>
+    /// Above this share of the expected stations changed the month takes the full path: the saving shrinks
+    /// as more stations are re-read (each changed station is parsed twice, old and new), and the full path is
+    /// the one every other build exercises.
+    /// </summary>
+    public const double DefaultMaxChangedShare = 0.10;
+
+    private MonthCopy(ManifestPeriod previous, IReadOnlyDictionary<string, ManifestInput?> changed)
+    {
+        Previous = previous;
+        Changed = changed;
+    }
+
+    /// <summary>The month as the previous manifest recorded it.</summary>
+    public ManifestPeriod Previous { get; }
+
+    /// <summary>The stations whose input differs from the previous manifest's, with that previous input (null when they had none: no upload).</summary>
+    public IReadOnlyDictionary<string, ManifestInput?> Changed { get; }
+
+    /// <summary>
+    /// A plan to copy the month forward, or null (with the reason) when the previous build's files of the
+    /// month cannot be trusted to be what its manifest says, or too many stations changed.
+    /// </summary>
+    /// <param name="withAggregate">The month's <c>agg_region_month</c> is rebuilt too: its previous file must be usable as well.</param>
+    /// <param name="maxChangedShare">The share of the expected stations that may have changed (<see cref="DefaultMaxChangedShare"/>).</param>
+    public static MonthCopy? Plan(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, MonthInputs month, bool withAggregate, double maxChangedShare, out string reason)
+    {
+        if (manifest is null)
+        {
+            reason = "no previous manifest";
+            return null;
+        }
+
+        if (manifest.ReferenceFingerprint != referenceFingerprint || manifest.TablesFingerprint != MartFingerprint.Tables)
+        {
+            reason = "the reference or the table declarations changed";
+            return null;
+        }
+
+        var previous = manifest.Periods.FirstOrDefault(p => p.Period == month.Period);
+        if (previous is null || previous.Closed != month.Closed)
+        {
+            reason = previous is null ? "the previous build did not cover the month" : "the month closed since";
+            return null;
+        }
+
+        var factInputs = MartFingerprint.OfFacts(referenceFingerprint, month.Period, previous.InputFingerprint);
+        foreach (var table in MartTables.Facts)
+        {
+            var name = table.FileName(month.Period);
+            if (manifest.FindFile(name) is not { } file || file.InputFingerprint != factInputs || !existing.Contains(name))
+            {
+                reason = $"{name} is missing or was not built from the previous manifest's inputs";
+                return null;
+            }
+        }
+
+        if (withAggregate && PreviousAggregate(manifest, existing, referenceFingerprint, month.Period, previous.InputFingerprint) is null)
+        {
+            reason = $"{MartTables.AggRegionMonth.FileName(month.Period)} is missing or was not built from the previous manifest's inputs";
+            return null;
+        }
+
+        var before = new Dictionary<string, ManifestInput>(StringComparer.Ordinal);
+        foreach (var input in previous.Inputs)
+        {
+            if (!before.TryAdd(input.StationCode, input))
+            {
+                reason = $"the previous manifest lists {input.StationCode} twice";
+                return null;
+            }
+        }
+
+        var changed = new Dictionary<string, ManifestInput?>(StringComparer.Ordinal);
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in month.Manifest.Inputs)
+        {
+            now.Add(input.StationCode);
+            var old = before.GetValueOrDefault(input.StationCode);
+            if (old != input)
+            {
+                changed[input.StationCode] = old;
+            }
+        }
+
+        foreach (var old in previous.Inputs.Where(i => !now.Contains(i.StationCode)))
+        {
+            changed[old.StationCode] = old;
+        }
+
+        var expected = month.Expected.Select(s => s.StationCode).ToHashSet(StringComparer.Ordinal);
+        if (changed.Count == 0 || changed.Keys.Any(code => !expected.Contains(code)))
+        {
+            reason = changed.Count == 0 ? "no station changed" : "a changed station is not expected in the month";
+            return null;
+        }
+
+        if (changed.Count > maxChangedShare * month.Expected.Count)
+        {
+            reason = $"{changed.Count} of {month.Expected.Count} stations changed";
+            return null;
+        }
+
+        reason = string.Empty;
+        return new MonthCopy(previous, changed);
+    }
+
+    /// <summary>
+    /// The previous build's <c>agg_region_month</c> file of <paramref name="period"/> when it exists and was
+    /// built from the month inputs <paramref name="periodFingerprint"/> (and the same reference and tables);
+    /// else null. Its month columns are then the month's totals, whatever the year to date was.
+    /// </summary>
+    public static ManifestFile? PreviousAggregate(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, Period period, string periodFingerprint)
+    {
+        var name = MartTables.AggRegionMonth.FileName(period);
+        if (manifest is null
+            || manifest.ReferenceFingerprint != referenceFingerprint
+            || manifest.TablesFingerprint != MartFingerprint.Tables
+            || manifest.FindFile(name) is not { InputPeriods.Count: > 0 } file
+            || file.InputPeriods[^1] != period
+            || !existing.Contains(name))
+        {
+            return null;
+        }
+
+        // Every file of a manifest was built from (or kept for) that manifest's inputs: recomputing the
+        // file's fingerprint from them checks that its month columns are of the month's recorded inputs.
+        var inputs = new List<(Period, string)>(file.InputPeriods.Count);
+        foreach (var inputPeriod in file.InputPeriods)
+        {
+            if (manifest.Periods.FirstOrDefault(p => p.Period == inputPeriod) is not { } recorded)
+            {
+                return null;
+            }
+
+            inputs.Add((inputPeriod, recorded.InputFingerprint));
+        }
+
+        return inputs[^1].Item2 == periodFingerprint && MartFingerprint.OfAggregate(referenceFingerprint, inputs) == file.InputFingerprint
+            ? file
+            : null;
+    }
+
+    /// <summary>
+    /// A changed station's state as the previous build saw it, re-derived from today's ledger entry: uploads
+    /// are only ever appended, so the previous build saw the first <see cref="ManifestInput.Uploads"/> of them
+    /// with <see cref="ManifestInput.Version"/> current. Null when the entry does not bear that out (the
+    /// upload recorded then is not there), so that nothing is subtracted on a guess.
+    /// </summary>
+    public static StationState? PreviousState(LedgerEntry? entry, ManifestInput before, bool closed)
+    {
+        if (entry is null || before.Uploads > entry.Uploads.Count)
+        {
+            return null;
+        }
+
+        var then = entry with { CurrentVersion = before.Version, Uploads = [.. entry.Uploads.Take(before.Uploads)] };
+        var state = StationState.Of(then, closed);
+        return state.Source?.Sha256 == before.Sha256 && (state.Current?.Version ?? 0) == before.Version ? state : null;
+    }
+}
+
+/// <summary>
+/// A fact file of the previous build, read one row group at a time (never the whole month in memory) to copy
+/// the rows of unchanged stations into the new file. Rows are consumed in file order, station by station:
+/// the builder writes a month's stations in the order of <see cref="MonthInputs.Expected"/>, so walking the
+/// expected stations in that order meets each station's rows at the cursor. A file in any other order is
+/// noticed (rows are left over at the end) and the month is rebuilt from JSON.
+/// </summary>
+internal sealed class PreviousFactFile : IAsyncDisposable
+{
+    private readonly MemoryStream _content;
+    private readonly ParquetReader _reader;
+    private readonly DataField[] _fields;
+    private readonly ColumnValues[] _columns;
+    private readonly StringValues _stations;
+    private int _group = -1;
+    private int _rows;
+    private int _row;
+
+    private PreviousFactFile(MartTable table, MemoryStream content, ParquetReader reader, DataField[] fields)
+    {
+        Table = table;
+        _content = content;
+        _reader = reader;
+        _fields = fields;
+        _columns = [.. table.Columns.Select(ColumnValues.For)];
+        _stations = (StringValues)_columns[table.IndexOf(MartTables.StationColumn)];
+    }
+
+    public MartTable Table { get; }
+
+    /// <summary>The file, or null when it is not in the store or its columns are not the table's declaration.</summary>
+    public static async Task<PreviousFactFile?> OpenAsync(IBlobStore store, MartTable table, Period period, CancellationToken cancellationToken)
+    {
+        var content = new MemoryStream();
+        await using (var blob = await store.OpenReadAsync(Containers.Marts, table.FileName(period), cancellationToken))
+        {
+            if (blob is null)
+            {
+                return null;
+            }
+
+            await blob.CopyToAsync(content, cancellationToken);
+        }
+
+        content.Position = 0;
+        var reader = await ParquetReader.CreateAsync(content, cancellationToken: cancellationToken);
+        var fields = reader.Schema.GetDataFields();
+        if (!fields.Select(f => f.Name).SequenceEqual(table.Columns.Select(c => c.Name), StringComparer.Ordinal))
+        {
+            await reader.DisposeAsync();
+            await content.DisposeAsync();
+            return null;
+        }
+
+        return new PreviousFactFile(table, content, reader, fields);
+    }
+
+    /// <summary>The station of the row at the cursor; null past the last row.</summary>
+    public async ValueTask<string?> PeekStationAsync(CancellationToken cancellationToken)
+    {
+        while (_row >= _rows)
+        {
+            if (_group + 1 >= _reader.RowGroupCount)
+            {
+                return null;
+            }
+
+            using var group = _reader.OpenRowGroupReader(++_group);
+            _rows = checked((int)group.RowCount);
+            _row = 0;
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                await _columns[c].ReadAsync(group, _fields[c], _rows, cancellationToken);
+            }
+        }
+
+        return _stations.Values[_row];
+    }
+
+    /// <summary>Copies the rows of <paramref name="stationCode"/> at the cursor into <paramref name="target"/>, value by value.</summary>
+    public async Task CopyAsync(string stationCode, MartFileWriter target, CancellationToken cancellationToken)
+    {
+        while (await PeekStationAsync(cancellationToken) == stationCode)
+        {
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                _columns[c].CopyTo(target.Column(c), _row);
+            }
+
+            _row++;
+            await target.EndRowAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Passes over the rows of <paramref name="stationCode"/> at the cursor: a changed station's old rows.</summary>
+    public async Task SkipAsync(string stationCode, CancellationToken cancellationToken)
+    {
+        while (await PeekStationAsync(cancellationToken) == stationCode)
+        {
+            _row++;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _reader.DisposeAsync();
+        await _content.DisposeAsync();
+    }
+
+    /// <summary>One column of the current row group, read as the type its declaration writes.</summary>
+    private abstract class ColumnValues
+    {
+        public abstract Task ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken);
+
+        public abstract void CopyTo(ColumnBuffer target, int row);
+
+        public static ColumnValues For(MartColumn column) => column.Type switch
+        {
+            MartColumnType.String => new StringValues(),
+            MartColumnType.Boolean => new Values<bool, bool>(v => v),
+            MartColumnType.Int32 => new Values<int, int>(v => v),
+            MartColumnType.Int64 => new Values<long, long>(v => v),
+            // Read back at the column's scale: written again unchanged.
+            MartColumnType.Money or MartColumnType.Hours => new Values<decimal, decimal>(v => v),
+            MartColumnType.Ratio => new Values<double, double>(v => v),
+            // Parquet.Net reads DATE as DateTime at midnight unless told otherwise.
+            MartColumnType.Date => new Values<DateTime, DateOnly>(DateOnly.FromDateTime),
+            MartColumnType.Timestamp => new Values<DateTime, DateTime>(AsUtc),
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
+        };
+
+        /// <summary>The instant as the writer was given it (a UTC DateTime), whatever kind the reader hands back.</summary>
+        private static DateTime AsUtc(DateTime value) => value.Kind switch
+        {
+            DateTimeKind.Local => value.ToUniversalTime(),
+            _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        };
+    }
+
+    private sealed class StringValues : ColumnValues
+    {
+        public string?[] Values { get; private set; } = [];
+
+        public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+        {
+            Values = new string?[rows];
+            await group.ReadAsync(field, Values.AsMemory(), cancellationToken: cancellationToken);
+            if (!field.IsNullable && Array.IndexOf(Values, null) >= 0)
+            {
+                throw new InvalidDataException($"The required column {field.Name} read back with nulls.");
+            }
+        }
+
+        public override void CopyTo(ColumnBuffer target, int row) => ((StringColumn)target).Add(Values[row]);
+    }
+
+    private sealed class Values<TStored, TValue>(Func<TStored, TValue> convert) : ColumnValues
+        where TStored : struct
+        where TValue : struct
+    {
+        private TStored?[] _values = [];
+
+        public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
+        {
+            _values = new TStored?[rows];
+            if (field.IsNullable)
+            {
+                await group.ReadAsync<TStored>(field, _values.AsMemory(), cancellationToken: cancellationToken);
+                return;
+            }
+
+            // A REQUIRED column is read densely: Parquet.Net 6.1 reading one into nullable memory returned
+            // nulls at random (seen at Guangdong scale, never in a fresh process), which a copy must not write.
+            var dense = new TStored[rows];
+            await group.ReadAsync<TStored>(field, dense.AsMemory(), cancellationToken: cancellationToken);
+            for (var i = 0; i < rows; i++)
+            {
+                _values[i] = dense[i];
+            }
+        }
+
+        public override void CopyTo(ColumnBuffer target, int row) =>
+            ((ValueColumn<TValue>)target).Add(_values[row] is { } value ? convert(value) : null);
+    }
+}

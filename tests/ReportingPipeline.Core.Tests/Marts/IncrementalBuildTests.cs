@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Testing;
+using static ReportingPipeline.Core.Tests.Marts.MartScenario;
+
+namespace ReportingPipeline.Core.Tests.Marts;
+
+/// <summary>
+/// A month rebuilt after a few stations changed is copied forward from its previous files, and a month whose
+/// only change is its year to date takes its totals from its previous agg_region_month: neither parses the
+/// unchanged stations' staged JSON, and both give exactly what a build from scratch gives. Each test builds
+/// the standard scenario, changes the ledger, builds again (counting the staged files read), then empties the
+/// marts, builds from scratch and compares every table row for row, and every file byte for byte.
+/// </summary>
+public sealed class IncrementalBuildTests
+{
+    private const string A = SmallReference.Liwan1, B = SmallReference.Liwan2Late, C = SmallReference.YuexiuClosed, D = SmallReference.Yuncheng;
+
+    [Fact]
+    public async Task BuildAsync_StationResubmitsWithOtherFigures_CopiesTheMonthForwardAndEqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+        var before = await StagedNameAsync(scenario, P(2022, 4), A);
+
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 31, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
+
+        // April: A's new version and the one it replaces; May's totals come from its file.
+        string[] expected = [before, await StagedNameAsync(scenario, P(2022, 4), A)];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), reads.Order(StringComparer.Ordinal));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_StationWithoutUploadUploads_CopiesTheMonthForwardAndEqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+
+        // Yuncheng sent nothing for April: it counted as expected and missing.
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), D, 32, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
+
+        Assert.Equal([await StagedNameAsync(scenario, P(2022, 4), D)], reads);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_RejectedUploadAfterAcceptedOne_CopiesTheMonthForwardAndEqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+
+        // The accepted version stays current; only the upload count (and nothing else) changes.
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.RejectAsync(P(2022, 4), B, At(2022, 5, 19), errors: 2), [P(2022, 4), P(2022, 5)]);
+
+        Assert.Equal([await StagedNameAsync(scenario, P(2022, 4), B)], reads.Distinct());
+        await AssertSameAsFullBuildAsync(scenario);
+        using var marts = scenario.OpenReader();
+        Assert.Equal(2L, marts.Scalar<long>($"SELECT uploads FROM fct_submission WHERE period = DATE '2022-04-01' AND station_code = '{B}'"));
+    }
+
+    [Fact]
+    public async Task BuildAsync_ResubmissionEarlierInTheYear_LaterMonthsCarryTheYearToDateWithoutReadingJson()
+    {
+        using var scenario = await SeededAsync();
+        var before = await StagedNameAsync(scenario, P(2022, 2), D);
+
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 2), D, 33, At(2022, 5, 19)), [.. Period.Range(P(2022, 2), P(2022, 5))]);
+
+        string[] expected = [before, await StagedNameAsync(scenario, P(2022, 2), D)];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), reads.Order(StringComparer.Ordinal));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_SeveralStationsAndMonthsChange_EqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+
+        await BuildIncrementallyAsync(scenario, async () =>
+        {
+            await scenario.AcceptAsync(P(2022, 1), A, 41, At(2022, 5, 19));
+            await scenario.AcceptAsync(P(2022, 1), D, 42, At(2022, 5, 19), warnings: 1);
+            await scenario.AcceptAsync(P(2022, 3), B, 43, At(2022, 5, 19)); // accepted after two rejections
+            await scenario.AcceptAsync(P(2022, 5), B, 44, At(2022, 5, 19)); // the open month
+        }, [.. Period.Range(P(2022, 1), P(2022, 5))]);
+
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_PreviousFactFileMissing_RebuildsTheMonthFromJson()
+    {
+        using var scenario = await SeededAsync();
+        File.Delete(Path.Combine(scenario.MartsFolder, MartTables.FctVisits.FileName(P(2022, 4))));
+
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 34, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
+
+        // Every April upload is read again: A's and B's.
+        Assert.Equal(2, reads.Count);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_PreviousAggregateUnreadable_TakesTheMonthTotalsFromJson()
+    {
+        using var scenario = await SeededAsync();
+        await File.WriteAllTextAsync(Path.Combine(scenario.MartsFolder, MartTables.AggRegionMonth.FileName(P(2022, 5))), "not parquet");
+
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 35, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
+
+        // April is copied forward (A's two versions); May's only upload (A's) is read for its totals.
+        Assert.Equal(3, reads.Count);
+        Assert.Contains(await StagedNameAsync(scenario, P(2022, 5), A), reads);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_MoreStationsChangedThanTheShare_ReadsEveryStagedFileOfTheMonth()
+    {
+        using var scenario = await SeededAsync();
+
+        // One of April's three expected stations is a third of them, over the default 10 %.
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 36, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)],
+            MonthCopy.DefaultMaxChangedShare);
+
+        Assert.Equal(2, reads.Count);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    private static async Task<MartScenario> SeededAsync()
+    {
+        var scenario = new MartScenario();
+        await scenario.SeedAsync();
+        await scenario.BuildAsync();
+        return scenario;
+    }
+
+    /// <summary>Applies <paramref name="change"/> to the ledger, builds again, and returns the staged blobs the build read.</summary>
+    private static async Task<IReadOnlyList<string>> BuildIncrementallyAsync(MartScenario scenario, Func<Task> change, IReadOnlyList<Period> rebuilt, double maxChangedShare = 1)
+    {
+        await change();
+        var store = new CountingBlobStore(scenario.Store);
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        Assert.Equal(rebuilt, result.PeriodsRebuilt);
+        return [.. store.StagedReads];
+    }
+
+    private static async Task<string> StagedNameAsync(MartScenario scenario, Period period, string station)
+    {
+        var entry = (await scenario.Ledger.GetAsync(period, station))!.Entry;
+        return StagedSubmission.BlobNameFor(period, station, (entry.Current ?? entry.Uploads[^1]).Sha256);
+    }
+
+    /// <summary>
+    /// Keeps the marts as built, empties them, builds from scratch, and compares: the same files, every
+    /// table's rows as sorted sets (all columns, with DuckDB), every Parquet file's bytes, and the manifest
+    /// but for who built what when.
+    /// </summary>
+    private static async Task AssertSameAsFullBuildAsync(MartScenario scenario)
+    {
+        var incremental = Path.Combine(scenario.Root, "marts-incremental");
+        CopyFolder(scenario.MartsFolder, incremental);
+        var incrementalBytes = scenario.Snapshot();
+        var incrementalManifest = await ReadManifestAsync(scenario);
+        Directory.Delete(scenario.MartsFolder, recursive: true);
+
+        await scenario.BuildAsync();
+
+        var fullBytes = scenario.Snapshot();
+        Assert.Equal(fullBytes.Keys.Order(StringComparer.Ordinal), incrementalBytes.Keys.Order(StringComparer.Ordinal));
+        using (var marts = scenario.OpenReader())
+        {
+            foreach (var table in MartTables.All)
+            {
+                var copy = $"read_parquet('{Path.Combine(incremental, table.Name).Replace('\\', '/')}/**/*.parquet', hive_partitioning = false)";
+                var missing = marts.Rows($"SELECT * FROM {table.Name} EXCEPT ALL SELECT * FROM {copy} LIMIT 3");
+                var extra = marts.Rows($"SELECT * FROM {copy} EXCEPT ALL SELECT * FROM {table.Name} LIMIT 3");
+                Assert.True(missing.Count == 0 && extra.Count == 0,
+                    $"{table.Name} differs from a full build.\nOnly in the full build:\n{Describe(missing)}\nOnly in the incremental build:\n{Describe(extra)}");
+                Assert.Equal(marts.Scalar<long>($"SELECT count(*) FROM {table.Name}"), marts.Scalar<long>($"SELECT count(*) FROM {copy}"));
+            }
+        }
+
+        foreach (var (name, bytes) in fullBytes.Where(f => f.Key != MartManifest.BlobName))
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(incrementalBytes[name]), $"{name} differs in bytes from a full build's");
+        }
+
+        var fullManifest = await ReadManifestAsync(scenario);
+        Assert.Equal(Canonical(fullManifest), Canonical(incrementalManifest));
+    }
+
+    private static string Canonical(MartManifest manifest) => JsonSerializer.Serialize(
+        manifest with
+        {
+            BuildId = string.Empty,
+            BuiltAt = default,
+            Tables = [.. manifest.Tables.Select(t => t with { Files = [.. t.Files.Select(f => f with { BuildId = string.Empty, BuiltAt = default })] })],
+        },
+        PipelineJson.Options);
+
+    private static async Task<MartManifest> ReadManifestAsync(MartScenario scenario)
+    {
+        await using var stream = (await scenario.Store.OpenReadAsync(Containers.Marts, MartManifest.BlobName))!;
+        return (await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options))!;
+    }
+
+    private static string Describe(IEnumerable<IReadOnlyDictionary<string, object?>> rows) =>
+        string.Join('\n', rows.Select(r => string.Join(", ", r.Select(kv => $"{kv.Key}={kv.Value}"))));
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>A store that notes every staged file opened: the incremental builds must leave unchanged stations' JSON unread.</summary>
+    private sealed class CountingBlobStore(IBlobStore inner) : IBlobStore
+    {
+        private readonly ConcurrentQueue<string> _stagedReads = new();
+
+        public IReadOnlyCollection<string> StagedReads => _stagedReads;
+
+        public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default) =>
+            inner.GetItemAsync(container, name, cancellationToken);
+
+        public Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken = default)
+        {
+            if (container == Containers.Staging)
+            {
+                _stagedReads.Enqueue(name);
+            }
+
+            return inner.OpenReadAsync(container, name, cancellationToken);
+        }
+
+        public Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+            inner.WriteAsync(container, name, content, contentType, cancellationToken);
+
+        public Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(container, name, content, contentType, cancellationToken);
+
+        public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default) =>
+            inner.ListAsync(container, prefix, cancellationToken);
+
+        public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) =>
+            inner.TryAcquireLockAsync(container, name, cancellationToken);
+
+        public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(container, name, cancellationToken);
+    }
+}
