@@ -203,11 +203,13 @@ internal static class Scenarios
             staged = (await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options))!;
         }
 
-        var corrected = staged.Submission! with { Station = staged.Submission!.Station with { Volunteers = (staged.Submission.Station.Volunteers ?? 0) + 1 } };
+        // New figures on every run (a run's correction is the next run's current version), received after the
+        // current version (some synthetic corrections arrive after the bench's "now"), so that it becomes current.
+        var corrected = staged.Submission! with { Station = staged.Submission!.Station with { Volunteers = (staged.Submission.Station.Volunteers ?? 0) + target.Entry.Uploads.Count } };
         var json = JsonSerializer.SerializeToUtf8Bytes(corrected, PipelineJson.Compact);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
-        var receivedAt = NowAfter(months).AddHours(-1);
-        var blobName = $"{period}/{target.Entry.StationCode}/correction.json";
+        var receivedAt = NowAfter(months).AddHours(-1) is var beforeNow && beforeNow > current.ReceivedAt ? beforeNow : current.ReceivedAt.AddMinutes(1);
+        var blobName = string.Create(CultureInfo.InvariantCulture, $"{period}/{target.Entry.StationCode}/correction-{target.Entry.Uploads.Count}.json");
         var decision = IntakeDecider.Decide(target.Entry, new IncomingUpload(blobName, period, target.Entry.StationCode, sha, json.Length, receivedAt),
             new ValidationResult(corrected, []), DeadlinePolicy.Default, receivedAt, "bench");
         var stagedCorrection = new StagedSubmission(blobName, sha, decision.Status, decision.Version, receivedAt, decision.OnTime, corrected, []);
@@ -223,9 +225,15 @@ internal static class Scenarios
 
         var timed = new Timed();
         var result = await BuildMartsAsync(store, storeRoot, months);
+        if (!result.PeriodsRebuilt.Contains(period))
+        {
+            throw new InvalidOperationException($"The correction of {period} did not rebuild it.");
+        }
+
         return timed.Stop("resubmit", new()
         {
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
+            ["ledger_entries_read"] = result.LedgerEntriesRead,
             ["files_written"] = result.FilesWritten.Count,
         });
     }

@@ -99,8 +99,7 @@ internal sealed class MartTableReader(IBlobStore store, MartManifest manifest)
                     switch (column.Type)
                     {
                         case MartColumnType.String:
-                            var strings = new string?[rows];
-                            await group.ReadAsync(field, strings.AsMemory(), cancellationToken: cancellationToken);
+                            var strings = await ParquetColumns.ReadStringsAsync(group, field, rows, cancellationToken);
                             target.AddRange(Kept(strings, mask));
                             break;
                         case MartColumnType.Boolean:
@@ -143,8 +142,7 @@ internal sealed class MartTableReader(IBlobStore store, MartManifest manifest)
     private static async Task<IEnumerable<object?>> ReadValuesAsync<T>(ParquetRowGroupReader group, Parquet.Schema.DataField field, int rows, CancellationToken cancellationToken)
         where T : struct
     {
-        var buffer = new T?[rows];
-        await group.ReadAsync<T>(field, buffer.AsMemory(), cancellationToken: cancellationToken);
+        var buffer = await ParquetColumns.ReadAsync<T>(group, field, rows, cancellationToken);
         return buffer.Select(v => v is { } x ? (object)x : null);
     }
 }

@@ -645,8 +645,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         {
             using var group = reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
-            var codes = new string?[rows];
-            await group.ReadAsync(reader.Schema.FindDataField("region_code"), codes.AsMemory(), cancellationToken: cancellationToken);
+            var codes = await ParquetColumns.ReadStringsAsync(group, reader.Schema.FindDataField("region_code"), rows, cancellationToken);
             var regions = codes.Select(c => c is null ? -1 : rollup.IndexOf(c)).ToArray();
             foreach (var region in regions)
             {
@@ -659,8 +658,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 var field = reader.Schema.FindDataField(column.Name);
                 if (column.Type is MartColumnType.Int64)
                 {
-                    var values = new long?[rows];
-                    await group.ReadAsync<long>(field, values.AsMemory(), cancellationToken: cancellationToken);
+                    var values = await ParquetColumns.ReadAsync<long>(group, field, rows, cancellationToken);
                     for (var r = 0; r < rows; r++)
                     {
                         totals.Set(regions[r], measure, values[r] ?? 0);
@@ -668,8 +666,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 }
                 else
                 {
-                    var values = new decimal?[rows];
-                    await group.ReadAsync<decimal>(field, values.AsMemory(), cancellationToken: cancellationToken);
+                    var values = await ParquetColumns.ReadAsync<decimal>(group, field, rows, cancellationToken);
                     for (var r = 0; r < rows; r++)
                     {
                         totals.Set(regions[r], measure, values[r] ?? 0);

@@ -322,12 +322,7 @@ internal sealed class PreviousFactFile : IAsyncDisposable
 
         public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
         {
-            Values = new string?[rows];
-            await group.ReadAsync(field, Values.AsMemory(), cancellationToken: cancellationToken);
-            if (!field.IsNullable && Array.IndexOf(Values, null) >= 0)
-            {
-                throw new InvalidDataException($"The required column {field.Name} read back with nulls.");
-            }
+            Values = await ParquetColumns.ReadStringsAsync(group, field, rows, cancellationToken);
         }
 
         public override void CopyTo(ColumnBuffer target, int row) => ((StringColumn)target).Add(Values[row]);
@@ -341,21 +336,7 @@ internal sealed class PreviousFactFile : IAsyncDisposable
 
         public override async Task ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
         {
-            _values = new TStored?[rows];
-            if (field.IsNullable)
-            {
-                await group.ReadAsync<TStored>(field, _values.AsMemory(), cancellationToken: cancellationToken);
-                return;
-            }
-
-            // A REQUIRED column is read densely: Parquet.Net 6.1 reading one into nullable memory returned
-            // nulls at random (seen at Guangdong scale, never in a fresh process), which a copy must not write.
-            var dense = new TStored[rows];
-            await group.ReadAsync<TStored>(field, dense.AsMemory(), cancellationToken: cancellationToken);
-            for (var i = 0; i < rows; i++)
-            {
-                _values[i] = dense[i];
-            }
+            _values = await ParquetColumns.ReadAsync<TStored>(group, field, rows, cancellationToken);
         }
 
         public override void CopyTo(ColumnBuffer target, int row) =>
