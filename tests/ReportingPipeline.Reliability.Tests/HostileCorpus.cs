@@ -210,7 +210,9 @@ public static class HostileCorpus
         }
 
         files.Add(new HostileFile("unknown-station", Name("unknown-station", "json", "449999001", March), JsonWithBytes(valid, j => j["station"]!["station_code"] = "449999001")));
-        files.Add(new HostileFile("period-future", Name("period-future", "json", station0, new Period(2026, 12)), JsonWithBytes(valid, j => j["station"]!["period"] = "2026-12")));
+        // Two months ahead of today, whatever today is (a fixed month stops being the future).
+        var future = Period.Of(DateOnly.FromDateTime(DateTime.UtcNow)).Add(2);
+        files.Add(new HostileFile("period-future", Name("period-future", "json", station0, future), JsonWithBytes(valid, j => j["station"]!["period"] = future.ToString())));
         files.Add(new HostileFile("period-too-early", Name("period-too-early", "json", station0, new Period(2020, 10)), JsonWithBytes(valid, j => j["station"]!["period"] = "2020-10")));
 
         // Nesting.
