@@ -108,3 +108,45 @@ internal static class MartFingerprint
     public static string OfAggregate(string referenceFingerprint, IEnumerable<(Period Period, string Fingerprint)> yearToDate) =>
         Of([Tables, referenceFingerprint, .. yearToDate.Select(y => $"{y.Period}={y.Fingerprint}")]);
 }
+
+/// <summary>A write-only stream that SHA-256s what is written to it: a fingerprint of a serialisation without holding it.</summary>
+internal sealed class HashingStream : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public byte[] Finish() => _hash.GetHashAndReset();
+
+    public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _hash.AppendData(buffer);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
