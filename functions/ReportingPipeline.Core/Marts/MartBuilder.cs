@@ -29,8 +29,8 @@ public sealed record MartBuildResult(string BuildId, IReadOnlyList<Period> Perio
     /// <summary>True when the build read the whole ledger; false when it read only what changed since the previous build.</summary>
     public bool LedgerFullScan { get; init; }
 
-    /// <summary>Ledger entries the build read to learn what changed (months it rebuilt are listed on top of these).</summary>
-    public int LedgerEntriesRead { get; init; }
+    /// <summary>Ledger changes (keys and write times) the build listed to learn which months changed; the months it builds are listed on top.</summary>
+    public int LedgerChangesRead { get; init; }
 }
 
 /// <summary>
@@ -65,8 +65,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             await ListExistingAsync(cancellationToken));
         var plan = await LedgerPlan.CreateAsync(_ledger, reference, build.Previous, now, deadline, _logger, cancellationToken);
         var periods = plan.Periods;
-        _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {EntriesRead} ledger entries read ({LedgerRead})",
-            build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.EntriesRead,
+        _logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",
+            build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.ChangesRead,
             plan.FullScan ? "the whole ledger" : "changes since the last build");
 
         // Dimensions: dim_region and dim_station come from the reference alone; dim_period from the months
@@ -104,7 +104,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             }
 
             var closed = deadline.IsClosed(period, now);
-            var month = plan.Month(period, closed, out var complete);
+            var (month, complete) = await plan.MonthAsync(period, closed, cancellationToken);
             yearInputs.Add((period, month.Manifest.InputFingerprint));
             var (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
             if (!complete && !factsCurrent)
@@ -178,7 +178,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }
 
         var result = await FinishAsync(build, reference, plan.State, periods, manifestPeriods, rebuilt, unchanged, referenceRebuilt, cancellationToken);
-        return result with { LedgerFullScan = plan.FullScan, LedgerEntriesRead = plan.EntriesRead };
+        return result with { LedgerFullScan = plan.FullScan, LedgerChangesRead = plan.ChangesRead };
 
         (string Facts, string Agg, bool FactsCurrent, bool AggCurrent) Check(MonthInputs month)
         {

@@ -52,8 +52,8 @@ public sealed record LedgerEntry(
     public static LedgerEntry Empty(Period period, string stationCode) => new(period, stationCode, 0, [], DateTimeOffset.MinValue);
 }
 
-/// <summary>A ledger entry and when the store last wrote it, by the store's own clock (the table's Timestamp, the file's write time).</summary>
-public sealed record LedgerChange(LedgerEntry Entry, DateTimeOffset ChangedAt);
+/// <summary>Which ledger entry was written, and when by the store's own clock (the table's Timestamp, the file's write time).</summary>
+public sealed record LedgerChange(Period Period, string StationCode, DateTimeOffset ChangedAt);
 
 /// <summary>A ledger entry and the concurrency tag it was read with.</summary>
 public sealed record VersionedLedgerEntry(LedgerEntry Entry, string ETag);
@@ -76,9 +76,9 @@ public interface ISubmissionLedger
     IAsyncEnumerable<LedgerEntry> ListAsync(Period? period = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The entries the store wrote at or after <paramref name="since"/> (every entry when null), each with its
-    /// write time by the store's clock: what a mart build reads to learn what changed since the last one
-    /// without reading the whole ledger. Order is unspecified.
+    /// The keys of the entries the store wrote at or after <paramref name="since"/> (every entry when null),
+    /// each with its write time by the store's clock: what a mart build reads to learn which months changed
+    /// since the last one, without reading the entries themselves. Order is unspecified.
     /// </summary>
     IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, CancellationToken cancellationToken = default);
 }

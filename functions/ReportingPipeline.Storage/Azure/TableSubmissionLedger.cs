@@ -30,6 +30,8 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
     private const string UploadsProperty = "uploads";
     private const string UpdatedAtProperty = "updated_at";
 
+    private static readonly string[] KeysAndTime = ["PartitionKey", "RowKey", "Timestamp"];
+
     private volatile bool _ensured;
 
     public async Task<VersionedLedgerEntry?> GetAsync(Period period, string stationCode, CancellationToken cancellationToken = default)
@@ -83,11 +85,17 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
     {
         await EnsureTableAsync(cancellationToken);
 
-        // Timestamp is the service's own write time: a filter on it needs no clock of ours.
+        // Timestamp is the service's own write time: a filter on it needs no clock of ours. Only the keys and
+        // the time come back, not the entries' JSON.
         var filter = since is { } s ? TableClient.CreateQueryFilter($"Timestamp ge {s.ToUniversalTime()}") : null;
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: KeysAndTime, cancellationToken: cancellationToken))
         {
-            yield return new LedgerChange(ToEntry(entity), entity.Timestamp
+            if (!Period.TryParse(entity.PartitionKey, out var period))
+            {
+                continue;
+            }
+
+            yield return new LedgerChange(period, entity.RowKey, entity.Timestamp
                 ?? throw new InvalidDataException($"Ledger entity {entity.PartitionKey}/{entity.RowKey} came back without a Timestamp."));
         }
     }

@@ -85,24 +85,26 @@ public sealed class FolderLedger : ISubmissionLedger
     public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // An entry is written to a temporary file that is then renamed over the old one, so the file's write
-        // time is when the entry was last written; listing the folders costs a stat per file, not a parse.
-        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Period.TryParse(Path.GetFileName(d), out _)))
+        // time is when the entry was last written: a stat per file, no file read.
+        foreach (var folder in Directory.EnumerateDirectories(Root))
         {
-            var files = new FileSystemEnumerable<(string Path, DateTimeOffset ChangedAt)>(
+            if (!Period.TryParse(Path.GetFileName(folder), out var period))
+            {
+                continue;
+            }
+
+            var files = new FileSystemEnumerable<LedgerChange>(
                 folder,
-                (ref FileSystemEntry e) => (e.ToFullPath(), e.LastWriteTimeUtc),
+                (ref FileSystemEntry e) => new LedgerChange(period, Path.GetFileNameWithoutExtension(e.FileName).ToString(), e.LastWriteTimeUtc),
                 new EnumerationOptions { RecurseSubdirectories = false })
             {
                 ShouldIncludePredicate = (ref FileSystemEntry e) =>
                     !e.IsDirectory && e.FileName.EndsWith(".json", StringComparison.Ordinal) && (since is null || e.LastWriteTimeUtc >= since.Value),
             };
-            foreach (var (file, changedAt) in files)
+            foreach (var change in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (ReadBytes(file) is { } bytes)
-                {
-                    yield return new LedgerChange(Parse(file, bytes), changedAt);
-                }
+                yield return change;
             }
         }
 

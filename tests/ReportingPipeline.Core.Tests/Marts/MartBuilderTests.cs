@@ -350,7 +350,7 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         Assert.False(result.LedgerFullScan);
         // The corrected entry and the newest one before the first build (changes are read from a little before
         // it), not the 16 others.
-        Assert.Equal(2, result.LedgerEntriesRead);
+        Assert.Equal(2, result.LedgerChangesRead);
         Assert.Equal([P(2022, 2), P(2022, 3), P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
         Assert.True(full.LedgerFullScan);
         Assert.Equal(scenario.DumpMarts(), incremental);
