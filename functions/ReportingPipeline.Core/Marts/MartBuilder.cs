@@ -271,10 +271,10 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         try
         {
-            var totals = await ReadTotalsAsync(rollup, file.Name, yearToDate: false, cancellationToken);
+            var totals = await ReadTotalsAsync(rollup, file.Name, yearToDate: false, cancellationToken, builtFrom: file.InputFingerprint);
             if (totals is null)
             {
-                _logger.LogWarning("{Period}: marts/{FileName} is missing or does not have one row per region; reading the staged files", month.Period, file.Name);
+                _logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region; reading the staged files", month.Period, file.Name);
             }
 
             return totals;
@@ -370,9 +370,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         {
             foreach (var table in MartTables.Facts)
             {
-                if (await PreviousFactFile.OpenAsync(_store, table, month.Period, cancellationToken) is not { } file)
+                if (await PreviousFactFile.OpenAsync(_store, table, month.Period, MartFingerprint.OfFacts(reference.Fingerprint, month.Period, plan.Previous.InputFingerprint), cancellationToken) is not { } file)
                 {
-                    _logger.LogWarning("{Period}: marts/{FileName} is missing or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period));
+                    _logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period));
                     return null;
                 }
 
@@ -413,10 +413,10 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             if (withTotals)
             {
                 var name = MartTables.AggRegionMonth.FileName(month.Period);
-                totals = await ReadTotalsAsync(rollup, name, yearToDate: false, cancellationToken);
+                totals = await ReadTotalsAsync(rollup, name, yearToDate: false, cancellationToken, builtFrom: build.Previous!.FindFile(name)!.InputFingerprint);
                 if (totals is null)
                 {
-                    _logger.LogWarning("{Period}: marts/{FileName} is missing or does not have one row per region; reading every staged file", month.Period, name);
+                    _logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region; reading every staged file", month.Period, name);
                     return null;
                 }
 
@@ -610,7 +610,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     {
         var name = file.Table.FileName(period);
         var rows = file.Rows;
-        using var content = await file.FinishAsync(cancellationToken);
+        using var content = await file.FinishAsync(inputs, cancellationToken);
         var bytes = content.Length;
         await _store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         build.Files[name] = new ManifestFile(name, period, rows, bytes, inputPeriods, inputs, build.Id, build.Now);
@@ -628,7 +628,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// decimals and hours to 1, the columns' scales, so a written sum is the sum. Null when the file is not in
     /// the store; for month columns also when its rows are not one per region of the reference.
     /// </summary>
-    private async Task<RegionRollup.Totals?> ReadTotalsAsync(RegionRollup rollup, string name, bool yearToDate, CancellationToken cancellationToken)
+    private async Task<RegionRollup.Totals?> ReadTotalsAsync(RegionRollup rollup, string name, bool yearToDate, CancellationToken cancellationToken, string? builtFrom = null)
     {
         var totals = yearToDate ? rollup.NewYearToDate() : rollup.NewTotals();
         using var buffer = new MemoryStream();
@@ -644,6 +644,12 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         buffer.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(buffer, cancellationToken: cancellationToken);
+        if (builtFrom is not null && reader.CustomMetadata?.GetValueOrDefault(MartFileWriter.InputsKey) != builtFrom)
+        {
+            // Not the file the manifest describes: a build killed before its manifest left a newer one.
+            return null;
+        }
+
         var measures = MartTables.AggregateMeasures
             .Where(m => (!yearToDate || m.YearToDate) && m.Kind != AggregateKind.Ratio)
             .Select(m => (Measure: RegionRollup.Measure(m.Name), Column: MartTables.AggRegionMonth[yearToDate ? m.YearToDateName : m.Name]))

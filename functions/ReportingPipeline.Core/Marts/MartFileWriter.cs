@@ -124,9 +124,17 @@ internal sealed class MartFileWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the last row group and the footer; returns the file's bytes.</summary>
-    public async Task<MemoryStream> FinishAsync(CancellationToken cancellationToken)
+    /// <summary>The footer key that names the inputs a file was built from (the manifest's fingerprint of them).</summary>
+    public const string InputsKey = "input_fingerprint";
+
+    /// <summary>
+    /// Writes the last row group and the footer, which carries <paramref name="inputs"/> (see <see cref="InputsKey"/>):
+    /// a file then says itself which inputs built it, so that a build killed before its manifest cannot leave a
+    /// file the next build would take for the manifest's. Returns the file's bytes.
+    /// </summary>
+    public async Task<MemoryStream> FinishAsync(string inputs, CancellationToken cancellationToken)
     {
+        _writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["mart_table"] = Table.Name, [InputsKey] = inputs };
         // An empty partition still gets a file with the schema, so readers see the table and its columns.
         if (_pendingRows > 0 || Rows == 0)
         {

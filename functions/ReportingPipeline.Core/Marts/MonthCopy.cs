@@ -208,7 +208,8 @@ internal sealed class PreviousFactFile : IAsyncDisposable
     public MartTable Table { get; }
 
     /// <summary>The file, or null when it is not in the store or its columns are not the table's declaration.</summary>
-    public static async Task<PreviousFactFile?> OpenAsync(IBlobStore store, MartTable table, Period period, CancellationToken cancellationToken)
+    /// <param name="builtFrom">The inputs the manifest says built the file; a file whose footer names others is not it.</param>
+    public static async Task<PreviousFactFile?> OpenAsync(IBlobStore store, MartTable table, Period period, string builtFrom, CancellationToken cancellationToken)
     {
         var content = new MemoryStream();
         await using (var blob = await store.OpenReadAsync(Containers.Marts, table.FileName(period), cancellationToken))
@@ -224,7 +225,8 @@ internal sealed class PreviousFactFile : IAsyncDisposable
         content.Position = 0;
         var reader = await ParquetReader.CreateAsync(content, cancellationToken: cancellationToken);
         var fields = reader.Schema.GetDataFields();
-        if (!fields.Select(f => f.Name).SequenceEqual(table.Columns.Select(c => c.Name), StringComparer.Ordinal))
+        if (!fields.Select(f => f.Name).SequenceEqual(table.Columns.Select(c => c.Name), StringComparer.Ordinal)
+            || reader.CustomMetadata?.GetValueOrDefault(MartFileWriter.InputsKey) != builtFrom)
         {
             await reader.DisposeAsync();
             await content.DisposeAsync();

@@ -130,6 +130,26 @@ public sealed class IncrementalBuildTests
         await AssertSameAsFullBuildAsync(scenario);
     }
 
+    [Fact]
+    public async Task BuildAsync_AfterABuildKilledBeforeItsManifest_TakesNoneOfItsFilesForThePreviousOnes()
+    {
+        using var scenario = await SeededAsync();
+        var manifestPath = Path.Combine(scenario.MartsFolder, MartManifest.BlobName);
+        var manifestBefore = await File.ReadAllBytesAsync(manifestPath);
+
+        // A build writes April's and May's files from A's second version of April, then dies before its manifest.
+        await scenario.AcceptAsync(P(2022, 4), A, 37, At(2022, 5, 19));
+        await scenario.BuildAsync();
+        await File.WriteAllBytesAsync(manifestPath, manifestBefore);
+
+        // The files now in the store are not the ones the manifest describes: copying them forward would
+        // subtract the first version from totals that already hold the second.
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 38, At(2022, 5, 19, 13)), [P(2022, 4), P(2022, 5)]);
+
+        Assert.Contains(await StagedNameAsync(scenario, P(2022, 4), B), reads); // April was read whole, not copied forward
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
     private static async Task<MartScenario> SeededAsync()
     {
         var scenario = new MartScenario();

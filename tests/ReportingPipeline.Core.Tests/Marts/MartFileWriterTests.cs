@@ -30,7 +30,7 @@ public sealed class MartFileWriterTests : IDisposable
                 await file.EndRowAsync(CancellationToken.None);
             }
 
-            await SaveAsync(await file.FinishAsync(CancellationToken.None), "dim_region/dim_region.parquet");
+            await SaveAsync(await file.FinishAsync("test-inputs", CancellationToken.None), "dim_region/dim_region.parquet");
         }
 
         using var marts = new MartReader(_folder);
