@@ -178,6 +178,11 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }
 
         var result = await FinishAsync(build, reference, plan.State, periods, manifestPeriods, rebuilt, unchanged, referenceRebuilt, cancellationToken);
+
+        // A build leaves the large-object heap full of freed region-total and column arrays; an instance that
+        // builds again (a timer on a running instance) would otherwise start the next build on a fragmented heap
+        // under the instance's memory cap. The next full collection compacts it, once.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         return result with { LedgerFullScan = plan.FullScan, LedgerChangesRead = plan.ChangesRead };
 
         (string Facts, string Agg, bool FactsCurrent, bool AggCurrent) Check(MonthInputs month)
