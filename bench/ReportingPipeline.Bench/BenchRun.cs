@@ -129,7 +129,7 @@ internal static class BenchRun
         }
 
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"Run {started:yyyy-MM-dd HH:mm} on {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average before {loadBefore}, after {LoadAverage()} (the machine is shared: other engineers' builds and tests run alongside).{(settings.Quick ? " Quick mode (small scale): not the real numbers." : string.Empty)}"));
+        text.AppendLine(Invariant($"Run {started:yyyy-MM-dd HH:mm} on {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average before {loadBefore}, after {LoadAverage()}; anything else running on the machine slows every figure.{(settings.Quick ? " Quick mode (small scale): not the real numbers." : string.Empty)}"));
         text.AppendLine();
         text.AppendLine("| # | measure | scale | result | target | notes |");
         text.AppendLine("|---|---|---|---|---|---|");
