@@ -185,7 +185,7 @@ public sealed class IncrementalBuildTests
         var incremental = Path.Combine(scenario.Root, "marts-incremental");
         CopyFolder(scenario.MartsFolder, incremental);
         var incrementalBytes = scenario.Snapshot();
-        var incrementalManifest = await ReadManifestAsync(scenario);
+        var incrementalManifest = await scenario.ReadManifestAsync();
         Directory.Delete(scenario.MartsFolder, recursive: true);
 
         await scenario.BuildAsync();
@@ -210,7 +210,7 @@ public sealed class IncrementalBuildTests
             Assert.True(bytes.AsSpan().SequenceEqual(incrementalBytes[name]), $"{name} differs in bytes from a full build's");
         }
 
-        var fullManifest = await ReadManifestAsync(scenario);
+        var fullManifest = await scenario.ReadManifestAsync();
         Assert.Equal(Canonical(fullManifest), Canonical(incrementalManifest));
     }
 
@@ -223,11 +223,6 @@ public sealed class IncrementalBuildTests
         },
         PipelineJson.Options);
 
-    private static async Task<MartManifest> ReadManifestAsync(MartScenario scenario)
-    {
-        await using var stream = (await scenario.Store.OpenReadAsync(Containers.Marts, MartManifest.BlobName))!;
-        return (await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options))!;
-    }
 
     private static string Describe(IEnumerable<IReadOnlyDictionary<string, object?>> rows) =>
         string.Join('\n', rows.Select(r => string.Join(", ", r.Select(kv => $"{kv.Key}={kv.Value}"))));

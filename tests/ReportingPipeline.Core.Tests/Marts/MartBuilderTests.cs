@@ -256,7 +256,7 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
     public async Task BuildAsync_SmallProvince_ManifestNamesInputsAndFiles()
     {
         using var marts = Scenario.OpenReader();
-        var manifest = await ReadManifestAsync(Scenario);
+        var manifest = await Scenario.ReadManifestAsync();
         Assert.Equal(Scenario.Reference.Fingerprint, manifest.ReferenceFingerprint);
         var march = Assert.Single(manifest.Periods, p => p.Period == P(2022, 3));
         Assert.True(march.Closed);
@@ -324,7 +324,7 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         using var marts = scenario.OpenReader();
         AssertAggregatesMatchFacts(marts); // the year to date was carried on from January's file
         Assert.Equal(2, marts.Scalar<int>($"SELECT version FROM fct_submission WHERE period = DATE '2022-02-01' AND station_code = '{SmallReference.Yuncheng}'"));
-        var manifest = await ReadManifestAsync(scenario);
+        var manifest = await scenario.ReadManifestAsync();
         var entry = (await scenario.Ledger.GetAsync(P(2022, 2), SmallReference.Yuncheng))!.Entry;
         Assert.Contains(new ManifestInput(SmallReference.Yuncheng, 2, entry.Current!.Sha256, 2), Assert.Single(manifest.Periods, p => p.Period == P(2022, 2)).Inputs);
         Assert.Equal(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 2)))!.BuildId);
@@ -354,7 +354,7 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         Assert.Equal([P(2022, 2), P(2022, 3), P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
         Assert.True(full.LedgerFullScan);
         Assert.Equal(scenario.DumpMarts(), incremental);
-        var manifest = await ReadManifestAsync(scenario);
+        var manifest = await scenario.ReadManifestAsync();
         Assert.Contains(new ManifestInput(SmallReference.Yuncheng, 2, (await scenario.Ledger.GetAsync(P(2022, 2), SmallReference.Yuncheng))!.Entry.Current!.Sha256, 2),
             Assert.Single(manifest.Periods, p => p.Period == P(2022, 2)).Inputs);
     }
@@ -493,9 +493,4 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         }
     }
 
-    private static async Task<MartManifest> ReadManifestAsync(MartScenario scenario)
-    {
-        await using var stream = (await scenario.Store.OpenReadAsync(Containers.Marts, MartManifest.BlobName))!;
-        return (await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options))!;
-    }
 }

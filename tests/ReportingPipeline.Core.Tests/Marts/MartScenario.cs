@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
@@ -79,6 +80,13 @@ internal sealed class MartScenario : IDisposable
 
         // A station the reference does not know: its rejected upload stays out of the marts.
         await RejectAsync(P(2022, 2), "440999001", At(2022, 3, 4), errors: 1);
+    }
+
+    /// <summary>The manifest the last build wrote.</summary>
+    public async Task<MartManifest> ReadManifestAsync()
+    {
+        await using var stream = (await Store.OpenReadAsync(Containers.Marts, MartManifest.BlobName))!;
+        return (await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options))!;
     }
 
     /// <summary>Makes every ledger entry look written <paramref name="age"/> ago (the folder ledger's change time is the file's).</summary>
