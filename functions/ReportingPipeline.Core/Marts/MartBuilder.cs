@@ -384,6 +384,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 previousFiles.Add(file);
             }
 
+            // Each previous file with the new file its rows are copied into, paired once rather than per station.
+            var copies = previousFiles.Select(f => (File: f, Target: facts[f.Table])).ToList();
             foreach (var station in month.Expected)
             {
                 var code = station.StationCode;
@@ -399,9 +401,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 }
                 else
                 {
-                    foreach (var file in previousFiles)
+                    foreach (var (file, target) in copies)
                     {
-                        await file.CopyAsync(code, facts[file.Table], cancellationToken);
+                        await file.CopyAsync(code, target, cancellationToken);
                     }
                 }
             }
