@@ -55,6 +55,15 @@ public sealed class EventGridTemplateTests
     }
 
     [Fact]
+    public void Subscriptions_SubscribeEventGridTrue_AreDeployed()
+    {
+        // How subscribe-eventgrid.sh (and the Functions app's metadata test) deploy them.
+        var subscribed = CompiledTemplates.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions",
+            overrides: new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["subscribeEventGrid"] = true });
+        Assert.True(subscribed.Scope.Resolve(subscribed.Body["condition"])!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Subscriptions_PassOnlyCompletedWrites()
     {
         var filter = Assert.Single(Subscription.Property("properties.filter.advancedFilters")!.AsArray());

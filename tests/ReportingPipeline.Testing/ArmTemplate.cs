@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace ReportingPipeline.Infra.Tests;
+namespace ReportingPipeline.Testing;
 
 /// <summary>A resource of a compiled template, with the template (module) it sits in.</summary>
 public sealed record ArmResource(string Type, string Symbol, JsonObject Body, ArmScope Scope)
@@ -130,17 +131,29 @@ public static class CompiledTemplates
         return BicepCli.ParameterValues(JsonNode.Parse(File.ReadAllText(json))!.AsObject());
     }
 
-    /// <summary>The resources main.bicep deploys with the given environment's parameter file.</summary>
-    public static IReadOnlyList<ArmResource> Resources(string environment = "prod")
+    /// <summary>
+    /// The resources main.bicep deploys with the given environment's parameter file, some of whose values may
+    /// be replaced, as `--parameters name=value` does on the command line (e.g. <c>subscribeEventGrid</c> = true).
+    /// </summary>
+    public static IReadOnlyList<ArmResource> Resources(string environment = "prod", IReadOnlyDictionary<string, JsonNode?>? overrides = null) =>
+        Main(environment, overrides).Resources().ToArray();
+
+    /// <summary>main.bicep's own scope (parameters, variables, outputs) with an environment's values.</summary>
+    public static ArmScope Main(string environment = "prod", IReadOnlyDictionary<string, JsonNode?>? overrides = null)
     {
         var values = ParameterValues(environment).ToDictionary(pair => pair.Key, pair => pair.Value);
-        return new ArmScope(MainJson, values, "main").Resources().ToArray();
+        foreach (var (name, value) in overrides ?? new Dictionary<string, JsonNode?>())
+        {
+            values[name] = value?.DeepClone();
+        }
+        return new ArmScope(MainJson, values, "main");
     }
 
-    public static IReadOnlyList<ArmResource> OfType(string type, string environment = "prod") =>
-        Resources(environment).Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToArray();
+    public static IReadOnlyList<ArmResource> OfType(string type, string environment = "prod", IReadOnlyDictionary<string, JsonNode?>? overrides = null) =>
+        Resources(environment, overrides).Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToArray();
 
-    public static ArmResource Single(string type, string environment = "prod") => Assert.Single(OfType(type, environment));
+    public static ArmResource Single(string type, string environment = "prod", IReadOnlyDictionary<string, JsonNode?>? overrides = null) =>
+        Assert.Single(OfType(type, environment, overrides));
 
     private sealed record Compilation(BicepRun TemplateBuild, string TemplateDirectory, BicepRun ParameterBuild, string ParameterDirectory);
 

@@ -1,4 +1,4 @@
-namespace ReportingPipeline.Infra.Tests;
+namespace ReportingPipeline.Testing;
 
 /// <summary>Where the Bicep sources are, found from the test's working directory upwards.</summary>
 public static class InfraFiles

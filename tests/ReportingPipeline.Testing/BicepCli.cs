@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace ReportingPipeline.Infra.Tests;
+namespace ReportingPipeline.Testing;
 
 /// <summary>What one run of the Bicep CLI said.</summary>
 public sealed record BicepRun(int ExitCode, string StandardOutput, string StandardError)
