@@ -16,7 +16,7 @@ public sealed class IngestSubmission(IPipelineHandlers handlers, ILogger<IngestS
     /// </remarks>
     [Function(nameof(IngestSubmission))]
     public async Task RunAsync(
-        [BlobTrigger("submissions/{name}", Source = BlobTriggerSource.EventGrid)] BlobClient blob,
+        [BlobTrigger("submissions/{name}", Source = BlobTriggerSource.EventGrid, Connection = DataStorage.Connection)] BlobClient blob,
         CancellationToken cancellationToken)
     {
         var outcome = await handlers.IngestSubmissionAsync(blob.Name, cancellationToken);

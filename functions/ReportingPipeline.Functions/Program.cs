@@ -1,15 +1,7 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ReportingPipeline.Hosting;
+using ReportingPipeline.Functions;
 
-// No ConfigureFunctionsWebApplication(): that is the ASP.NET Core integration for HTTP triggers, and this app has none.
 var builder = FunctionsApplication.CreateBuilder(args);
-
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
-builder.AddReportingPipeline();
-
+builder.AddReportingPipelineFunctions();
 builder.Build().Run();

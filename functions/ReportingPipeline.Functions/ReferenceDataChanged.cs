@@ -10,7 +10,7 @@ public sealed class ReferenceDataChanged(IPipelineHandlers handlers, ILogger<Ref
 {
     [Function(nameof(ReferenceDataChanged))]
     public async Task RunAsync(
-        [BlobTrigger("reference/{name}", Source = BlobTriggerSource.EventGrid)] BlobClient blob,
+        [BlobTrigger("reference/{name}", Source = BlobTriggerSource.EventGrid, Connection = DataStorage.Connection)] BlobClient blob,
         CancellationToken cancellationToken)
     {
         var build = await handlers.ReferenceDataChangedAsync(blob.Name, cancellationToken);

@@ -21,9 +21,10 @@ public interface IPipelineHandlers
 
     /// <summary>
     /// The host gave up on a submission after <paramref name="attempts"/> failed attempts (a poison blob): tell the
-    /// station with a report. Hosts whose runtime keeps poison blobs elsewhere need not call it.
+    /// station with a report. <c>pipeline host</c> calls it when it quarantines a blob, the Functions app when the
+    /// blob trigger's poison queue delivers it.
     /// </summary>
-    Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default);
 
     /// <summary>A blob in <c>reference</c> was created or replaced: reload the reference and rebuild the marts.</summary>
     Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default);

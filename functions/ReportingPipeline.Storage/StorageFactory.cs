@@ -24,7 +24,7 @@ public static class StorageFactory
     {
         var local = !string.IsNullOrWhiteSpace(options.LocalFolderRoot);
         var connection = !string.IsNullOrWhiteSpace(options.ConnectionString);
-        var identity = options.BlobServiceUri is not null || options.TableServiceUri is not null;
+        var identity = options.BlobServiceUri is not null || options.TableServiceUri is not null || options.MartsBlobServiceUri is not null;
         var chosen = (local ? 1 : 0) + (connection ? 1 : 0) + (identity ? 1 : 0);
         if (chosen != 1)
         {
@@ -52,15 +52,17 @@ public static class StorageFactory
         }
 
         credential ??= new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+        var marts = options.MartsBlobServiceUri is { } martsUri ? new BlobServiceClient(martsUri, credential, WithRetries(new BlobClientOptions())) : null;
         return Create(
             new BlobServiceClient(options.BlobServiceUri, credential, WithRetries(new BlobClientOptions())),
             new TableServiceClient(options.TableServiceUri, credential, WithRetries(new TableClientOptions())),
             options.LedgerTable,
-            $"storage {options.BlobServiceUri} and {options.TableServiceUri} (Entra ID)");
+            $"storage {options.BlobServiceUri} and {options.TableServiceUri}{(marts is null ? "" : $", marts in {marts.Uri}")} (Entra ID)",
+            marts);
     }
 
-    public static PipelineStorage Create(BlobServiceClient blobs, TableServiceClient tables, string ledgerTable, string description) =>
-        new(new AzureBlobStore(blobs), new TableSubmissionLedger(tables.GetTableClient(ledgerTable)), description);
+    public static PipelineStorage Create(BlobServiceClient blobs, TableServiceClient tables, string ledgerTable, string description, BlobServiceClient? marts = null) =>
+        new(new AzureBlobStore(blobs, marts), new TableSubmissionLedger(tables.GetTableClient(ledgerTable)), description);
 
     /// <summary>
     /// Stated explicitly rather than inherited from the SDK's defaults: exponential back-off, five retries, so

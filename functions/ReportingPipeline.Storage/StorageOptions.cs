@@ -21,6 +21,13 @@ public sealed class StorageOptions
     /// <summary>e.g. <c>https://account.table.core.windows.net</c>.</summary>
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>
+    /// The blob endpoint of the account that holds <c>marts</c>, when it is not <see cref="BlobServiceUri"/>'s: in
+    /// Azure the marts live in an account with a hierarchical namespace (Power BI's Data Lake connector reads them),
+    /// the raw uploads in one without (see infra/README.md).
+    /// </summary>
+    public Uri? MartsBlobServiceUri { get; set; }
+
     /// <summary>The user-assigned managed identity to sign in as, when the app has more than one.</summary>
     public string? ManagedIdentityClientId { get; set; }
 

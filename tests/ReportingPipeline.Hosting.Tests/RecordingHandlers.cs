@@ -3,7 +3,7 @@ using ReportingPipeline.Core.Marts;
 
 namespace ReportingPipeline.Hosting.Tests;
 
-/// <summary>Handlers that record each call ("ingest:{blob}", "reference:{blob}", "build", "close") and fail where told.</summary>
+/// <summary>Handlers that record each call ("ingest:{blob}", "set-aside:{blob}:{attempts}", "reference:{blob}", "build", "close") and fail where told.</summary>
 internal sealed class RecordingHandlers : IPipelineHandlers
 {
     private readonly ConcurrentQueue<string> _calls = new();
@@ -17,6 +17,12 @@ internal sealed class RecordingHandlers : IPipelineHandlers
     {
         Record("ingest:" + blobName);
         return Task.FromResult(new IngestOutcome(blobName, "Accepted", 1, false, blobName + ".report.json"));
+    }
+
+    public Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default)
+    {
+        Record($"set-aside:{blobName}:{attempts}");
+        return Task.CompletedTask;
     }
 
     public Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default)

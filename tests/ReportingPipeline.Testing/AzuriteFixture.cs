@@ -27,6 +27,11 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
     private Process? _process;
     private string? _workFolder;
 
+    /// <summary>A second account on the same Azurite, for what lives apart from the data in Azure (the marts).</summary>
+    public const string MartsAccountName = "devstoremarts";
+
+    private const string MartsAccountKey = "bWFydHMtYWNjb3VudC1rZXktZm9yLWF6dXJpdGUtdGVzdHMtb25seS0wMDAwMDAwMA==";
+
     public int BlobPort { get; private set; }
 
     public int QueuePort { get; private set; }
@@ -37,6 +42,11 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
     public string ConnectionString =>
         string.Create(CultureInfo.InvariantCulture,
             $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};");
+
+    /// <summary>The second account (<see cref="MartsAccountName"/>): blobs only.</summary>
+    public string MartsConnectionString =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"DefaultEndpointsProtocol=http;AccountName={MartsAccountName};AccountKey={MartsAccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{MartsAccountName};");
 
     public BlobServiceClient BlobService() => new(ConnectionString);
 
@@ -82,6 +92,8 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Both accounts, the default one included (naming any account disables the default unless it is listed).
+        start.Environment["AZURITE_ACCOUNTS"] = $"{AccountName}:{AccountKey};{MartsAccountName}:{MartsAccountKey}";
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Remember(e.Data);
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);

@@ -12,9 +12,10 @@ namespace ReportingPipeline.Storage.Azure;
 /// <summary>
 /// The blob store on Azure Blob Storage (or Azurite). A container is created the first time the store touches
 /// it. Every write is a single block-blob upload, which the service commits atomically; the version of a blob
-/// is its ETag.
+/// is its ETag. The <c>marts</c> container may live in an account of its own (<paramref name="marts"/>): in Azure,
+/// one with a hierarchical namespace for Power BI, apart from the flat-namespace account of the raw uploads.
 /// </summary>
-public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
+public sealed class AzureBlobStore(BlobServiceClient service, BlobServiceClient? marts = null) : IBlobStore
 {
     // Containers known to exist in this process: creating them is idempotent, so a race only costs a call.
     private readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
@@ -127,7 +128,7 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
 
     private async Task<BlobContainerClient> ContainerAsync(string container, CancellationToken cancellationToken)
     {
-        var client = service.GetBlobContainerClient(container);
+        var client = (container == Containers.Marts && marts is not null ? marts : service).GetBlobContainerClient(container);
         if (!_ensured.ContainsKey(container))
         {
             await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -34,6 +34,9 @@ internal sealed class LoopbackHttpServer : IDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>How long the server waits before it answers the first request (a slow or hung service).</summary>
+    public TimeSpan FirstAnswerDelay { get; init; }
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public void Dispose()
@@ -66,6 +69,11 @@ internal sealed class LoopbackHttpServer : IDisposable
             var body = await reader.ReadToEndAsync();
             _requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
                 context.Request.Headers["Authorization"], context.Request.ContentType, body));
+
+            if (_requests.Count == 1 && FirstAnswerDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(FirstAnswerDelay);
+            }
 
             var (status, retryAfter) = _script.TryDequeue(out var step) ? step : (HttpStatusCode.Accepted, null);
             context.Response.StatusCode = (int)status;

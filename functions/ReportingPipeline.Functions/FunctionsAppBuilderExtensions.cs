@@ -1,0 +1,45 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReportingPipeline.Hosting;
+
+namespace ReportingPipeline.Functions;
+
+/// <summary>The Functions app's composition root: what <c>Program.cs</c> runs, and what the app's tests build.</summary>
+public static class FunctionsAppBuilderExtensions
+{
+    /// <summary>The logger provider the Application Insights SDK restricts to warnings unless told otherwise.</summary>
+    internal const string ApplicationInsightsLoggerProvider = "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
+
+    /// <summary>
+    /// Telemetry to Application Insights straight from the worker, with the pipeline's Information-level structured
+    /// logs kept, and the pipeline's handlers (storage from the <c>Storage</c> section).
+    /// </summary>
+    /// <remarks>
+    /// No <c>ConfigureFunctionsWebApplication()</c>: that is the ASP.NET Core integration for HTTP triggers, and this
+    /// app has none.
+    /// </remarks>
+    public static FunctionsApplicationBuilder AddReportingPipelineFunctions(this FunctionsApplicationBuilder builder)
+    {
+        builder.Services
+            .AddApplicationInsightsTelemetryWorkerService()
+            .ConfigureFunctionsApplicationInsights();
+
+        // The Application Insights SDK adds a filter rule that keeps only Warning and above for its provider, and
+        // with ConfigureFunctionsApplicationInsights the host no longer forwards the worker's logs: left in place,
+        // every LogInformation of the app and the pipeline would be lost in Azure. Remove it (as the worker's
+        // samples do), so that host.json / configuration levels apply.
+        builder.Services.Configure<LoggerFilterOptions>(options =>
+        {
+            var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsLoggerProvider);
+            if (rule is not null)
+            {
+                options.Rules.Remove(rule);
+            }
+        });
+
+        builder.AddReportingPipeline();
+        return builder;
+    }
+}
