@@ -41,6 +41,24 @@ public sealed class StorageServiceCollectionExtensionsTests(AzuriteFixture azuri
     }
 
     [Fact]
+    public void AddReportingPipeline_ServiceUrisWithMartsAccount_SignsInToBothAccounts()
+    {
+        // As the Bicep deploys it: data and marts in accounts of their own, no key anywhere. Nothing is opened yet.
+        using var host = Build(new()
+        {
+            ["Storage:BlobServiceUri"] = "https://strpproddata.blob.core.windows.net",
+            ["Storage:TableServiceUri"] = "https://strpproddata.table.core.windows.net",
+            ["Storage:MartsBlobServiceUri"] = "https://strpprodmarts.blob.core.windows.net",
+        });
+
+        var storage = host.Services.GetRequiredService<ReportingPipeline.Storage.PipelineStorage>();
+
+        Assert.IsType<AzureBlobStore>(storage.Blobs);
+        Assert.Contains("marts in https://strpprodmarts.blob.core.windows.net", storage.Description, StringComparison.Ordinal);
+        Assert.Contains("(Entra ID)", storage.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddReportingPipeline_NoStorageConfigured_FailsNamingTheSettings()
     {
         using var host = Build([]);
