@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Presentation.PowerBi;
 
 namespace ReportingPipeline.Cli;
 
