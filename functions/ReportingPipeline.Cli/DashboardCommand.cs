@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting.LocalFolder;
@@ -8,16 +9,17 @@ namespace ReportingPipeline.Cli;
 /// <summary>`pipeline dashboard`: the self-contained HTML dashboard of a local store's marts.</summary>
 internal static class DashboardCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--store", "--out" }, new HashSet<string>());
-        if (cl.Positional.Count > 0)
-        {
-            throw new UsageException($"dashboard takes no positional argument ('{cl.Positional[0]}').");
-        }
+        var store = CommandOptions.Store("The store folder whose marts/ the dashboard shows.");
+        var output = CommandOptions.Out("FILE.html", "The .html file to write.");
+        var command = new Command("dashboard", "The self-contained HTML dashboard of a store's marts, readable offline in any browser.") { store, output };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed.GetValue(store)!, parsed.GetValue(output)!, parsed.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
-        var storeRoot = cl.Required("--store");
-        var output = cl.Required("--out");
+    private static async Task<int> ExecuteAsync(string storeRoot, string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (!output.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".htm", StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException("-o must name an .html file.");

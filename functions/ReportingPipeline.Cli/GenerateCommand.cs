@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Templates;
@@ -10,39 +11,56 @@ namespace ReportingPipeline.Cli;
 /// <summary>`pipeline generate`: deterministic synthetic reference and uploads at a chosen scale, laid out for `run --input`.</summary>
 internal static class GenerateCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--scale", "--months", "--seed", "--out", "--from" }, new HashSet<string> { "--sample-submissions", "--staged" });
-        if (cl.Positional.Count > 0)
+        var scale = new Option<Scale>("--scale")
         {
-            throw new UsageException($"generate takes no positional argument ('{cl.Positional[0]}').");
-        }
-
-        if (cl.Has("--sample-submissions"))
+            HelpName = string.Join('|', Enum.GetNames<Scale>().Select(n => n.ToLowerInvariant())),
+            Description = "How much of the world: the sample's cities, Guangzhou, Guangdong's 21 cities, or national volume.",
+            DefaultValueFactory = _ => Scale.Guangzhou,
+            CustomParser = result => Enum.TryParse<Scale>(result.Tokens.Single().Value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : CommandOptions.Fail<Scale>(result, $"--scale '{result.Tokens.Single().Value}' is not one of {string.Join(", ", Enum.GetNames<Scale>().Select(n => n.ToLowerInvariant()))}."),
+        };
+        var months = CommandOptions.Integer("--months", "N", "How many months.", 12, 1, 120);
+        var seed = CommandOptions.Integer("--seed", "S", "The seed: the same seed gives the same files.", 1, int.MinValue, int.MaxValue);
+        var from = new Option<Period>("--from")
         {
-            // Regenerates the committed sample-data/submissions from the committed reference.
-            var sampleDir = cl.Required("--out");
-            var samples = await SampleData.WriteAsync(sampleDir, ReferenceFiles.Load(Path.Combine(sampleDir, "reference")), cancellationToken);
-            await stdout.WriteLineAsync($"{samples.Count} sample uploads -> {Path.Combine(sampleDir, "submissions")}");
-            return PipelineCommand.Ok;
-        }
-
-        var scaleText = cl.Value("--scale") ?? "guangzhou";
-        if (!Enum.TryParse<Scale>(scaleText, ignoreCase: true, out var scale) || !Enum.IsDefined(scale))
+            HelpName = "YYYY-MM",
+            Description = "The first month.",
+            DefaultValueFactory = _ => new Period(2025, 1),
+            CustomParser = result => Period.TryParse(result.Tokens.Single().Value, out var parsed) && parsed >= Period.ProgrammeStart
+                ? parsed
+                : CommandOptions.Fail<Period>(result, $"--from '{result.Tokens.Single().Value}' is not a month (YYYY-MM) since 2020-11."),
+        };
+        var staged = CommandOptions.Flag("--staged", "Write a store's ledger and staged submissions directly (through the real validation and intake decision), to measure the mart build alone.");
+        var sampleSubmissions = CommandOptions.Flag("--sample-submissions", "Regenerate the committed sample uploads from DIR/reference (a test checks they are current).");
+        var output = CommandOptions.Out("DIR", "The folder to write: an input for `run --input`, a store with --staged, sample-data with --sample-submissions.");
+        var command = new Command("generate", "Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.")
         {
-            throw new UsageException($"--scale '{scaleText}' is not one of {string.Join(", ", Enum.GetNames<Scale>().Select(n => n.ToLowerInvariant()))}.");
-        }
-
-        var months = Integer(cl, "--months", 12, 1, 120);
-        var seed = Integer(cl, "--seed", 1, int.MinValue, int.MaxValue);
-        var fromText = cl.Value("--from") ?? "2025-01";
-        if (!Period.TryParse(fromText, out var from) || from < Period.ProgrammeStart)
+            scale, months, seed, from, staged, sampleSubmissions, output,
+        };
+        command.SetAction((parsed, cancellationToken) =>
         {
-            throw new UsageException($"--from '{fromText}' is not a month (YYYY-MM) since 2020-11.");
-        }
+            var (stdout, outputFolder) = (parsed.InvocationConfiguration.Output, parsed.GetValue(output)!);
+            return parsed.GetValue(sampleSubmissions)
+                ? WriteSampleSubmissionsAsync(outputFolder, stdout, cancellationToken)
+                : ExecuteAsync(parsed.GetValue(scale), parsed.GetValue(months), parsed.GetValue(seed), parsed.GetValue(from), parsed.GetValue(staged), outputFolder, stdout, cancellationToken);
+        });
+        return command;
+    }
 
-        var output = cl.Required("--out");
-        if (cl.Has("--staged"))
+    /// <summary>Regenerates the committed sample-data/submissions from the committed reference.</summary>
+    private static async Task<int> WriteSampleSubmissionsAsync(string sampleDir, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var samples = await SampleData.WriteAsync(sampleDir, ReferenceFiles.Load(Path.Combine(sampleDir, "reference")), cancellationToken);
+        await stdout.WriteLineAsync($"{samples.Count} sample uploads -> {Path.Combine(sampleDir, "submissions")}");
+        return PipelineCommand.Ok;
+    }
+
+    private static async Task<int> ExecuteAsync(Scale scale, int months, int seed, Period from, bool stagedOnly, string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (stagedOnly)
         {
             // A store folder as `run --store` leaves it after intake: reference, ledger, staging; no upload files.
             var staged = await SyntheticStaging.WriteAsync(
@@ -64,18 +82,5 @@ internal static class GenerateCommand
         }
 
         return PipelineCommand.Ok;
-    }
-
-    private static int Integer(CommandLine cl, string name, int fallback, int min, int max)
-    {
-        var text = cl.Value(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new UsageException($"{name} '{text}' must be a whole number from {min} to {max}.");
     }
 }

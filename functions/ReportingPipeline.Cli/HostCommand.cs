@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,33 +15,47 @@ namespace ReportingPipeline.Cli;
 /// </summary>
 internal static class HostCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--storage", "--schedule-marts", "--schedule-close", "--poll-seconds" }, new HashSet<string>());
-        if (cl.Positional.Count > 0)
+        var storage = CommandOptions.Storage();
+        var martsSchedule = new Option<string>("--schedule-marts") { HelpName = "CRON", Description = "When to build the marts: six fields, seconds first, as Functions timers use." };
+        var closeSchedule = new Option<string>("--schedule-close") { HelpName = "CRON", Description = "When to close the month after its deadline (six fields)." };
+        var pollSeconds = new Option<double?>("--poll-seconds") { HelpName = "N", Description = "How often to list the containers for new blobs." };
+        pollSeconds.Validators.Add(result =>
         {
-            throw new UsageException($"host takes no positional argument ('{cl.Positional[0]}').");
-        }
+            if (result.GetValueOrDefault<double?>() is <= 0)
+            {
+                result.AddError($"--poll-seconds '{result.Tokens.Single().Value}' must be a positive number.");
+            }
+        });
+        var command = new Command("host", "The Functions app's handlers on Azure Storage or Azurite, in place of `func start`; Ctrl+C stops it.")
+        {
+            storage, martsSchedule, closeSchedule, pollSeconds,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.GetValue(storage)!, parsed.GetValue(martsSchedule), parsed.GetValue(closeSchedule), parsed.GetValue(pollSeconds), cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> ExecuteAsync(string connectionString, string? martsSchedule, string? closeSchedule, double? pollSeconds, CancellationToken cancellationToken)
+    {
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:ConnectionString"] = cl.Required("--storage"),
+            ["Storage:ConnectionString"] = connectionString,
         };
-        if (cl.Value("--schedule-marts") is { } marts)
+        if (martsSchedule is { } marts)
         {
             settings["Pipeline:BuildMartsSchedule"] = marts;
         }
 
-        if (cl.Value("--schedule-close") is { } close)
+        if (closeSchedule is { } close)
         {
             settings["Pipeline:CloseReportingPeriodSchedule"] = close;
         }
 
-        if (cl.Value("--poll-seconds") is { } poll)
+        if (pollSeconds is { } seconds)
         {
-            settings["LocalHost:PollInterval"] = double.TryParse(poll, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-                ? TimeSpan.FromSeconds(seconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture)
-                : throw new UsageException($"--poll-seconds '{poll}' must be a positive number.");
+            settings["LocalHost:PollInterval"] = TimeSpan.FromSeconds(seconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });

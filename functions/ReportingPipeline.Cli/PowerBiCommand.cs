@@ -1,19 +1,22 @@
-using ReportingPipeline.Core.Marts.PowerBi;
+using System.CommandLine;
+using ReportingPipeline.Presentation.PowerBi;
 
 namespace ReportingPipeline.Cli;
 
 /// <summary>`pipeline powerbi -o DIR`: writes the Power BI files generated from the mart declarations.</summary>
 internal static class PowerBiCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--out" }, new HashSet<string>());
-        if (cl.Positional.Count > 0)
-        {
-            throw new UsageException($"powerbi takes no positional argument ('{cl.Positional[0]}').");
-        }
+        var output = CommandOptions.Out("DIR", "The folder to write (the repository's powerbi/ by default).", required: false, fallback: "powerbi");
+        var command = new Command("powerbi", "Regenerates the Power BI project, Power Query scripts and measures from the mart declarations.") { output };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed.GetValue(output)!, parsed.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
-        var root = Path.GetFullPath(cl.Value("--out") ?? "powerbi");
+    private static async Task<int> ExecuteAsync(string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(output);
         var files = PowerBiProject.Files();
         var written = 0;
         foreach (var (name, text) in files)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,29 +11,36 @@ namespace ReportingPipeline.Cli;
 /// <summary>`pipeline run`: the main job on the embedded default (a local folder store).</summary>
 internal static class RunCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--input", "--store", "--now" }, new HashSet<string> { "--verbose" });
-        if (cl.Positional.Count > 0)
+        var input = new Option<string>("--input") { HelpName = "DIR", Description = "The folder to import: reference/ and submissions/, laid out like the containers.", DefaultValueFactory = _ => "sample-data" };
+        var store = CommandOptions.Store("The store folder: containers as sub-folders, the ledger, the marts, dashboard.html.", required: false, fallback: ".pipeline");
+        var now = CommandOptions.Now();
+        var verbose = CommandOptions.Flag("--verbose", "Log every step instead of drawing a progress bar.");
+        var command = new Command("run", "The main job on a local folder store: import, ingest new uploads in upload order, reports, ledger, marts, dashboard.html, summary.")
         {
-            throw new UsageException($"run takes no positional argument ('{cl.Positional[0]}').");
-        }
+            input, store, now, verbose,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.GetValue(input)!, parsed.GetValue(store)!, parsed.GetValue(now), parsed.GetValue(verbose),
+            parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        var input = cl.Value("--input") ?? "sample-data";
-        var storeRoot = cl.Value("--store") ?? ".pipeline";
+    private static async Task<int> ExecuteAsync(string input, string storeRoot, DateTimeOffset? now, bool verbose, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         if (!Directory.Exists(input))
         {
             throw new UsageException($"No input folder {input} (it should hold reference/ and submissions/).");
         }
 
-        var now = cl.Time("--now");
         TimeProvider time = now is { } fixedNow ? new FixedTimeProvider(fixedNow) : TimeProvider.System;
-        var level = cl.Has("--verbose") ? LogLevel.Information : LogLevel.Warning;
+        var level = verbose ? LogLevel.Information : LogLevel.Warning;
         await using var services = LocalPipeline.Create(storeRoot, time, logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(level));
         var run = LocalRun.Create(services);
-        using var bar = new ProgressBar(stderr, enabled: !cl.Has("--verbose"));
+        using var bar = new ProgressBar(stderr, enabled: !verbose);
         var summary = await run.RunAsync(input, bar, cancellationToken);
         bar.Finish();
         await stdout.WriteAsync(Render(summary));

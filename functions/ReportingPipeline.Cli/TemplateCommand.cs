@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Templates;
 
@@ -6,28 +7,26 @@ namespace ReportingPipeline.Cli;
 /// <summary>`pipeline template`: the Excel workbook a station fills in for one month.</summary>
 internal static class TemplateCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--reference", "--station", "--period", "--out" }, new HashSet<string>());
-        if (cl.Positional.Count > 0)
-        {
-            throw new UsageException($"template takes no positional argument ('{cl.Positional[0]}').");
-        }
+        var reference = CommandOptions.Reference();
+        var station = CommandOptions.Station("The station (town) the workbook is for; its villages are prefilled.", required: true);
+        var period = CommandOptions.Period("The month the workbook reports.", required: true);
+        var output = CommandOptions.Out("FILE.xlsx", "The .xlsx file to write.");
+        var command = new Command("template", "The Excel workbook a station fills in for one month.") { reference, station, period, output };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.GetValue(reference)!, parsed.GetValue(station)!, parsed.GetValue(period)!.Value, parsed.GetValue(output)!, parsed.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
-        var reference = ReferenceFiles.Load(cl.Required("--reference"));
-        var station = cl.Required("--station");
-        var periodText = cl.Required("--period");
-        if (!Period.TryParse(periodText, out var period))
-        {
-            throw new UsageException($"--period '{periodText}' is not YYYY-MM.");
-        }
-
+    private static async Task<int> ExecuteAsync(string referenceFolder, string station, Period period, string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var reference = ReferenceFiles.Load(referenceFolder);
         if (reference.FindStation(station) is null)
         {
             throw new UsageException($"--station {station} is not in the station register.");
         }
 
-        var output = cl.Required("--out");
         if (!output.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
             throw new UsageException("-o must name an .xlsx file.");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Storage;
 
@@ -9,27 +10,27 @@ namespace ReportingPipeline.Cli;
 /// </summary>
 internal static class UploadCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--storage", "--container" }, new HashSet<string>());
-        if (cl.Positional.Count != 2)
-        {
-            throw new UsageException("upload takes FILE and BLOB-NAME, e.g. upload --storage UseDevelopmentStorage=true report.xlsx 2026-10/440103001/report.xlsx");
-        }
+        var storage = CommandOptions.Storage();
+        var container = new Option<string>("--container") { HelpName = $"{Containers.Submissions}|{Containers.Reference}", Description = "The container to upload to.", DefaultValueFactory = _ => Containers.Submissions };
+        container.AcceptOnlyFromAmong(Containers.Submissions, Containers.Reference);
+        var file = CommandOptions.Positional("FILE", "The file to upload.");
+        var blobName = CommandOptions.Positional("BLOB-NAME", "Its name in the container, e.g. 2026-10/440103001/report.xlsx.");
+        var command = new Command("upload", "Uploads a file as a station (or the reference data) would, e.g. to Azurite.") { storage, container, file, blobName };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.GetValue(storage)!, parsed.GetValue(container)!, parsed.GetValue(file)!, parsed.GetValue(blobName)!, parsed.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
-        var (file, blobName) = (cl.Positional[0], cl.Positional[1]);
+    private static async Task<int> ExecuteAsync(string connectionString, string container, string file, string blobName, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (!File.Exists(file))
         {
             throw new UsageException($"No file {file}.");
         }
 
-        var container = cl.Value("--container") ?? Containers.Submissions;
-        if (container is not (Containers.Submissions or Containers.Reference))
-        {
-            throw new UsageException($"--container must be {Containers.Submissions} or {Containers.Reference}.");
-        }
-
-        var storage = StorageFactory.Create(new StorageOptions { ConnectionString = cl.Required("--storage") });
+        var storage = StorageFactory.Create(new StorageOptions { ConnectionString = connectionString });
         await using var content = File.OpenRead(file);
         if (container == Containers.Submissions)
         {

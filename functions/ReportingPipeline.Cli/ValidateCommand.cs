@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
@@ -14,28 +15,34 @@ namespace ReportingPipeline.Cli;
 /// </summary>
 internal static class ValidateCommand
 {
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--reference", "--station", "--period", "--now" }, new HashSet<string> { "--json" });
-        if (cl.Positional.Count != 1)
+        var file = CommandOptions.Positional("FILE", "The file to judge: .xlsx, .json or .zip of CSV.");
+        var reference = CommandOptions.Reference();
+        var station = CommandOptions.Station("The station the file is for (else the folder it sits in, .../2026-10/440103001/file.xlsx, else the file).");
+        var period = CommandOptions.Period("The month the file is for (else the folder, else the file).");
+        var json = CommandOptions.Flag("--json", "Print the report as JSON, as reports/…/FILE.report.json holds it.");
+        var now = CommandOptions.Now();
+        var command = new Command("validate", "Judges one file exactly as an upload is judged and prints its report; exit 0 accepted (with or without warnings), 1 rejected.")
         {
-            throw new UsageException("validate takes exactly one FILE.");
-        }
+            file, reference, station, period, json, now,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.GetValue(file)!, parsed.GetValue(reference)!, parsed.GetValue(station), parsed.GetValue(period), parsed.GetValue(json), parsed.GetValue(now),
+            parsed.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
-        var file = cl.Positional[0];
+    private static async Task<int> ExecuteAsync(
+        string file, string referenceFolder, string? stationOption, Period? periodOption, bool asJson, DateTimeOffset? nowOption, TextWriter stdout, CancellationToken cancellationToken)
+    {
         if (!File.Exists(file))
         {
             throw new UsageException($"No file {file}.");
         }
 
-        Period? periodOption = null;
-        if (cl.Value("--period") is { } periodText)
-        {
-            periodOption = Period.TryParse(periodText, out var parsed) ? parsed : throw new UsageException($"--period '{periodText}' is not YYYY-MM.");
-        }
-
-        var reference = ReferenceFiles.Load(cl.Required("--reference"));
-        var now = cl.Time("--now") ?? DateTimeOffset.UtcNow;
+        var reference = ReferenceFiles.Load(referenceFolder);
+        var now = nowOption ?? DateTimeOffset.UtcNow;
         var limits = ReadLimits.Default;
         var deadline = DeadlinePolicy.Default;
         var fileName = Path.GetFileName(file);
@@ -53,7 +60,7 @@ internal static class ValidateCommand
         // Which station and month the file is for: the options, else the folder it sits in
         // ({period}/{station}/{file}, as uploaded), else what the file itself says.
         var fromPath = SubmissionPath.TryParse(string.Join('/', Path.GetFullPath(file).Split(Path.DirectorySeparatorChar).TakeLast(3)), out var path) ? path : null;
-        var station = cl.Value("--station") ?? fromPath?.StationCode ?? HeaderValue(raw, "station_code");
+        var station = stationOption ?? fromPath?.StationCode ?? HeaderValue(raw, "station_code");
         var period = periodOption ?? fromPath?.Period ?? (Period.TryParse(HeaderValue(raw, "period"), out var p) ? p : null);
 
         var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, station, period, now, []));
@@ -69,7 +76,7 @@ internal static class ValidateCommand
             report = SubmissionReportBuilder.Rejected(blobName, station, period, sha256, bytes, now, now, validation, reference, deadline);
         }
 
-        if (cl.Has("--json"))
+        if (asJson)
         {
             await stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(ReportWriter.ToJson(report)));
         }

@@ -1,4 +1,5 @@
 using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Hosting.LocalHost;
 
 namespace ReportingPipeline.Infra.Tests;
 
@@ -52,7 +53,7 @@ public sealed class StorageTemplateTests
         var container = CompiledTemplates.Single("Microsoft.Storage/storageAccounts/blobServices/containers");
         var declared = container.Scope.Resolve(container.Scope.Template["variables"]!["pipelineContainers"])!
             .AsArray().Select(name => name!.GetValue<string>()).ToArray();
-        Assert.Subset(declared.ToHashSet(), Containers.All.ToHashSet());
+        Assert.Subset(declared.ToHashSet(), Containers.All.Append(BlobReceipt.ReceiptsContainer).ToHashSet());
         Assert.Equal("None", container.String("properties.publicAccess"));
     }
 

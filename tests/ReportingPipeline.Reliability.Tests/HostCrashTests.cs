@@ -155,7 +155,7 @@ public sealed class HostCrashTests(AzuriteFixture azurite, ITestOutputHelper out
         while (true)
         {
             Assert.False(host.HasExited, "The host exited:" + Environment.NewLine + string.Join(Environment.NewLine, host.Lines.TakeLast(40)));
-            var receipts = (await storage.Blobs.ListAsync(Containers.Receipts).ToListAsync()).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            var receipts = (await storage.Blobs.ListAsync(BlobReceipt.ReceiptsContainer).ToListAsync()).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             var blobs = await storage.Blobs.ListAsync(Containers.Submissions).ToListAsync();
             var reference = await storage.Blobs.ListAsync(Containers.Reference).ToListAsync();
             var ledger = await storage.Ledger.ListAsync().ToListAsync();

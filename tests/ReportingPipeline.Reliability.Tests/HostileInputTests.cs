@@ -65,7 +65,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         var wrong = new List<string>();
         foreach (var item in stored)
         {
-            var receipt = await storage.Blobs.OpenReadAsync(Containers.Receipts, BlobReceipt.NameOf(item));
+            var receipt = await storage.Blobs.OpenReadAsync(BlobReceipt.ReceiptsContainer, BlobReceipt.NameOf(item));
             Assert.True(receipt is not null, $"{item.Name} has no receipt");
             await using (receipt)
             {

@@ -76,7 +76,7 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal([RuleCatalogue.SetAside.Id], report.RuleIds);
         Assert.Contains("3", (await _rig.ReportTextAsync(poison, ".report.html"))!, StringComparison.Ordinal);
         var item = (await storage.Blobs.GetItemAsync(Containers.Submissions, poison))!;
-        await using (var receipt = await storage.Blobs.OpenReadAsync(Containers.Receipts, BlobReceipt.NameOf(item)))
+        await using (var receipt = await storage.Blobs.OpenReadAsync(BlobReceipt.ReceiptsContainer, BlobReceipt.NameOf(item)))
         {
             var quarantined = (await System.Text.Json.JsonSerializer.DeserializeAsync<BlobReceipt>(receipt!, PipelineJson.Options))!;
             Assert.Equal((ReceiptOutcome.Quarantined, 3), (quarantined.Outcome, quarantined.Attempts));
@@ -171,9 +171,9 @@ public sealed class TransientFaultTests(AzuriteFixture azurite, ITestOutputHelpe
         async Task<List<BlobReceipt>> ReceiptsAsync()
         {
             var found = new List<BlobReceipt>();
-            await foreach (var item in clean.ListAsync(Containers.Receipts))
+            await foreach (var item in clean.ListAsync(BlobReceipt.ReceiptsContainer))
             {
-                await using var stream = await clean.OpenReadAsync(Containers.Receipts, item.Name);
+                await using var stream = await clean.OpenReadAsync(BlobReceipt.ReceiptsContainer, item.Name);
                 found.Add((await System.Text.Json.JsonSerializer.DeserializeAsync<BlobReceipt>(stream!, PipelineJson.Options))!);
             }
 

@@ -18,13 +18,7 @@ public static class Containers
     /// <summary>Every processed upload in canonical form, <c>{period}/{station}/{sha256}.json</c>; what the marts are built from.</summary>
     public const string Staging = "staging";
 
-    /// <summary>
-    /// What a polling host (<c>pipeline host</c>) has done with each blob version it noticed, so that a restart
-    /// does not process it again; Azure Functions keeps its own receipts and never writes here.
-    /// </summary>
-    public const string Receipts = "receipts";
-
-    public static readonly IReadOnlyList<string> All = [Submissions, Reports, Reference, Marts, Staging, Receipts];
+    public static readonly IReadOnlyList<string> All = [Submissions, Reports, Reference, Marts, Staging];
 }
 
 /// <summary>What the store knows of a blob without reading it.</summary>

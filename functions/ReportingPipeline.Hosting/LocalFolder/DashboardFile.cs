@@ -1,4 +1,4 @@
-using ReportingPipeline.Core.Dashboards;
+using ReportingPipeline.Presentation.Dashboards;
 using ReportingPipeline.Core.Ports;
 
 namespace ReportingPipeline.Hosting.LocalFolder;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Contract;
-using ReportingPipeline.Core.Dashboards;
+using ReportingPipeline.Presentation.Dashboards;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;

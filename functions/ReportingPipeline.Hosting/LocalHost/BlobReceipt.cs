@@ -30,6 +30,12 @@ public sealed record BlobReceipt(
     string? Detail)
 {
     /// <summary>
+    /// Where a polling host (<c>pipeline host</c>) keeps what it has done with each blob version it noticed, so that a
+    /// restart does not process it again; Azure Functions keeps its own receipts and never writes here.
+    /// </summary>
+    public const string ReceiptsContainer = "receipts";
+
+    /// <summary>
     /// The receipt's blob name. The version is hashed because ETags carry quotes and local versions are opaque;
     /// a new version of the same blob gets a new receipt and is processed again, as a blob trigger would. A name that
     /// cannot be addressed as it stands (a <c>..</c> segment would climb out of <c>receipts</c>) is hashed too.

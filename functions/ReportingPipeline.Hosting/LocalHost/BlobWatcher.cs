@@ -70,7 +70,7 @@ public sealed class BlobWatcher(
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken = default)
     {
         var receipts = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var receipt in store.ListAsync(Containers.Receipts, cancellationToken: cancellationToken))
+        await foreach (var receipt in store.ListAsync(BlobReceipt.ReceiptsContainer, cancellationToken: cancellationToken))
         {
             receipts.Add(receipt.Name);
         }
@@ -161,6 +161,6 @@ public sealed class BlobWatcher(
     private async Task WriteReceiptAsync(string name, BlobReceipt receipt, CancellationToken cancellationToken)
     {
         using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(receipt, PipelineJson.Options));
-        await store.WriteAsync(Containers.Receipts, name, content, "application/json", cancellationToken);
+        await store.WriteAsync(BlobReceipt.ReceiptsContainer, name, content, "application/json", cancellationToken);
     }
 }

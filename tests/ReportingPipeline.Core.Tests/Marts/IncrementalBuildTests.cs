@@ -6,7 +6,7 @@ using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Testing;
-using static ReportingPipeline.Core.Tests.Marts.MartScenario;
+using static ReportingPipeline.Testing.MartScenario;
 
 namespace ReportingPipeline.Core.Tests.Marts;
 

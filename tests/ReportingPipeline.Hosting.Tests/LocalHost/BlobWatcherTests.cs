@@ -86,7 +86,7 @@ public sealed class BlobWatcherTests(AzuriteFixture azurite) : IAsyncLifetime
         var watcher = Watcher(store, handlers);
 
         var first = await watcher.PollOnceAsync();
-        var firstReceipt = await store.GetItemAsync(Containers.Receipts, BlobReceipt.NameOf(Containers.Submissions, Upload, (await store.GetItemAsync(Containers.Submissions, Upload))!.Version));
+        var firstReceipt = await store.GetItemAsync(BlobReceipt.ReceiptsContainer, BlobReceipt.NameOf(Containers.Submissions, Upload, (await store.GetItemAsync(Containers.Submissions, Upload))!.Version));
         var second = await watcher.PollOnceAsync();
 
         Assert.Equal(0, first);
@@ -153,7 +153,7 @@ public sealed class BlobWatcherTests(AzuriteFixture azurite) : IAsyncLifetime
     private static async Task<BlobReceipt> ReceiptAsync(AzureBlobStore store, string container, string name)
     {
         var item = await store.GetItemAsync(container, name) ?? throw new InvalidOperationException($"{container}/{name} is missing.");
-        await using var stream = await store.OpenReadAsync(Containers.Receipts, BlobReceipt.NameOf(item))
+        await using var stream = await store.OpenReadAsync(BlobReceipt.ReceiptsContainer, BlobReceipt.NameOf(item))
             ?? throw new InvalidOperationException($"No receipt for {container}/{name}.");
         return await JsonSerializer.DeserializeAsync<BlobReceipt>(stream, PipelineJson.Options) ?? throw new InvalidDataException("Empty receipt.");
     }

@@ -1,4 +1,4 @@
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>The committed <c>powerbi/</c> folder, found from the test's working directory upwards.</summary>
 internal static class PowerBiFolder

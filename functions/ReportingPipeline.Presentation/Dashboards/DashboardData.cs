@@ -1,6 +1,6 @@
 using ReportingPipeline.Core.Contract;
 
-namespace ReportingPipeline.Core.Dashboards;
+namespace ReportingPipeline.Presentation.Dashboards;
 
 /// <summary>
 /// Everything the dashboard shows, read from the marts. The page renders its tables from it and embeds it as

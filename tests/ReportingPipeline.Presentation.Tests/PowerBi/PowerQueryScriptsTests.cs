@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using ReportingPipeline.Core.Marts;
-using ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Presentation.PowerBi;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>The committed <c>queries/*.pq</c> against the Parquet schema of marts the builder really wrote, as DuckDB reads it.</summary>
 public sealed partial class PowerQueryScriptsTests(BuiltMarts marts) : IClassFixture<BuiltMarts>

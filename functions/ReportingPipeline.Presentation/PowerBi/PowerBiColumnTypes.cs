@@ -1,4 +1,6 @@
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>How a mart column type appears in Power Query (M) and in the tabular model (TMDL).</summary>
 /// <param name="MType">The type the M query sets on the column.</param>

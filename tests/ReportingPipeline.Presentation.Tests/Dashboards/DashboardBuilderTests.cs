@@ -1,10 +1,9 @@
 using ReportingPipeline.Core.Contract;
-using ReportingPipeline.Core.Dashboards;
-using ReportingPipeline.Core.Tests.Marts;
+using ReportingPipeline.Presentation.Dashboards;
 using ReportingPipeline.Storage.LocalFolder;
 using ReportingPipeline.Testing;
 
-namespace ReportingPipeline.Core.Tests.Dashboards;
+namespace ReportingPipeline.Presentation.Tests.Dashboards;
 
 /// <summary>The dashboard's figures read from the standard mart scenario, compared with DuckDB's reading of the same files.</summary>
 public sealed class DashboardBuilderTests(BuiltMarts built) : IClassFixture<BuiltMarts>, IAsyncLifetime

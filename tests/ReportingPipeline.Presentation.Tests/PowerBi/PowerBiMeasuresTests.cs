@@ -1,7 +1,7 @@
 using ReportingPipeline.Core.Marts;
-using ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Presentation.PowerBi;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>The measures as the committed TMDL and measures.dax spell them, against marts the builder really wrote.</summary>
 public sealed class PowerBiMeasuresTests(BuiltMarts marts) : IClassFixture<BuiltMarts>

@@ -1,6 +1,8 @@
 using System.Text;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>
 /// The Power Query (M) query that loads one mart table from the <c>marts</c> container of an Azure Data Lake

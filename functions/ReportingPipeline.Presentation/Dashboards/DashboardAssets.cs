@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ReportingPipeline.Core.Dashboards;
+namespace ReportingPipeline.Presentation.Dashboards;
 
 /// <summary>
 /// What the dashboard inlines, embedded in this assembly so that no npm is needed at run time: the vendored
@@ -46,7 +46,7 @@ public static class DashboardAssets
     }
 
     private static Stream Open(string name) =>
-        typeof(DashboardAssets).Assembly.GetManifestResourceStream("ReportingPipeline.Core.Dashboards." + name)
+        typeof(DashboardAssets).Assembly.GetManifestResourceStream("ReportingPipeline.Presentation.Dashboards." + name)
             ?? throw new InvalidOperationException($"The dashboard asset {name} is not embedded in {typeof(DashboardAssets).Assembly.GetName().Name}.");
 
     /// <summary>A script is inlined verbatim; text that would end the script element early must never be in it.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>The committed PBIR report against the committed TMDL model.</summary>
 public sealed class PowerBiReportTests

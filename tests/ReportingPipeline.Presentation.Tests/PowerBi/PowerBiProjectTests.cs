@@ -1,6 +1,6 @@
-using ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Presentation.PowerBi;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 public sealed class PowerBiProjectTests
 {

@@ -3,7 +3,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>
 /// Every file of the <c>powerbi/</c> folder, generated from <see cref="MartTables"/> so the Power BI files cannot

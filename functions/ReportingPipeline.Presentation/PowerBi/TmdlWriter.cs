@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>
 /// Writes the semantic model as TMDL (Tabular Model Definition Language): one file per table under

@@ -1,4 +1,6 @@
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>A DAX measure of the Power BI model.</summary>
 /// <param name="Table">The mart table the measure lives on (its home fact).</param>

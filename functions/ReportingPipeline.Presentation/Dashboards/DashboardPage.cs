@@ -6,7 +6,7 @@ using System.Text.Unicode;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Reporting;
 
-namespace ReportingPipeline.Core.Dashboards;
+namespace ReportingPipeline.Presentation.Dashboards;
 
 /// <summary>
 /// Renders <see cref="DashboardData"/> as one self-contained HTML page in Chinese with English labels. Headline

@@ -1,13 +1,13 @@
 using System.Text.Json;
-using ReportingPipeline.Core.Dashboards;
+using ReportingPipeline.Presentation.Dashboards;
 
-namespace ReportingPipeline.Core.Tests.Dashboards;
+namespace ReportingPipeline.Presentation.Tests.Dashboards;
 
 public sealed class DashboardAssetsTests
 {
     private static readonly string RepositoryRoot = FindRepositoryRoot();
 
-    private static string VendoredFile => Path.Combine(RepositoryRoot, "functions", "ReportingPipeline.Core", "Dashboards", "vendor", "echarts.min.js");
+    private static string VendoredFile => Path.Combine(RepositoryRoot, "functions", "ReportingPipeline.Presentation", "Dashboards", "vendor", "echarts.min.js");
 
     [Fact]
     public void ECharts_Vendored_IsTheVersionPackageJsonPins()

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>One line of a TMDL file and the lines nested under it (TMDL nests by tab indentation).</summary>
 internal sealed record TmdlNode(int Depth, string Text, List<TmdlNode> Children)

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>A field a visual shows: a model column or a measure.</summary>
 public sealed record PowerBiField(string Table, string Property, bool IsMeasure)

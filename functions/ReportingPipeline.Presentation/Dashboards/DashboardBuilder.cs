@@ -3,7 +3,7 @@ using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 
-namespace ReportingPipeline.Core.Dashboards;
+namespace ReportingPipeline.Presentation.Dashboards;
 
 /// <summary>
 /// Builds the dashboard anyone can open without Power BI: one self-contained HTML page (see

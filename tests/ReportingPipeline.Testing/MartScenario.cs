@@ -1,21 +1,21 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Core.Reference;
 using ReportingPipeline.Core.Validation;
 using ReportingPipeline.Storage.LocalFolder;
-using ReportingPipeline.Testing;
 
-namespace ReportingPipeline.Core.Tests.Marts;
+namespace ReportingPipeline.Testing;
 
 /// <summary>
 /// A store and ledger in a temp folder seeded with six months (2021-12 to 2022-05) of the small
 /// reference's stations: accepted, accepted with warnings, a v2 resubmission, rejected only, missing,
 /// a late station and a closed one. "Now" is 20 May 2022: April is closed, May is not.
 /// </summary>
-internal sealed class MartScenario : IDisposable
+public sealed class MartScenario : IDisposable
 {
     public static readonly DateTimeOffset Now = At(2022, 5, 20);
 
@@ -143,9 +143,9 @@ internal sealed class MartScenario : IDisposable
 /// <summary>The standard scenario built once for the tests that only read the marts.</summary>
 public sealed class BuiltMarts : IAsyncLifetime
 {
-    internal MartScenario Scenario { get; } = new();
+    public MartScenario Scenario { get; } = new();
 
-    internal MartBuildResult Result { get; private set; } = null!;
+    public MartBuildResult Result { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

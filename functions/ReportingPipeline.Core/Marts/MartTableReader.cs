@@ -1,15 +1,14 @@
 using Parquet;
 using ReportingPipeline.Core.Contract;
-using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 
-namespace ReportingPipeline.Core.Dashboards;
+namespace ReportingPipeline.Core.Marts;
 
 /// <summary>
 /// Some columns of a mart table, read back from its Parquet files: one array per column, rows in file order.
 /// Values are boxed as the declared type (string, bool, int, long, decimal, double, DateOnly, DateTime) or null.
 /// </summary>
-internal sealed class MartRows(MartTable table, IReadOnlyDictionary<string, List<object?>> columns, int count)
+public sealed class MartRows(MartTable table, IReadOnlyDictionary<string, List<object?>> columns, int count)
 {
     public MartTable Table { get; } = table;
 
@@ -54,7 +53,7 @@ internal sealed class MartRows(MartTable table, IReadOnlyDictionary<string, List
 /// Reads mart tables through <see cref="IBlobStore"/>, the files the manifest lists (so a partition left from an
 /// older build is never mixed in). Columns are read by their declaration in <see cref="MartTables"/>.
 /// </summary>
-internal sealed class MartTableReader(IBlobStore store, MartManifest manifest)
+public sealed class MartTableReader(IBlobStore store, MartManifest manifest)
 {
     /// <summary>
     /// The named columns of every file of <paramref name="table"/>, or of the partitions of <paramref name="periods"/>

@@ -1,7 +1,7 @@
 using ReportingPipeline.Core.Marts;
-using ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Presentation.PowerBi;
 
-namespace ReportingPipeline.Core.Tests.Marts.PowerBi;
+namespace ReportingPipeline.Presentation.Tests.PowerBi;
 
 /// <summary>
 /// The committed TMDL model, parsed from its files, against marts the builder really wrote (read back by DuckDB):

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>A relationship of the model: many rows of <paramref name="From"/> to one row of <paramref name="To"/>.</summary>
 /// <param name="BothDirections">Filters also flow from the many side to the one side.</param>

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace ReportingPipeline.Core.Marts.PowerBi;
+using ReportingPipeline.Core.Marts;
+
+namespace ReportingPipeline.Presentation.PowerBi;
 
 /// <summary>The analysts' README of <c>powerbi/</c>: its tables of tables, relationships and measures are written from the declarations.</summary>
 public static class PowerBiReadme
@@ -19,7 +21,7 @@ public static class PowerBiReadme
             ```
 
             so it always matches the Parquet files the pipeline writes. Do not edit the files by hand: change the
-            declarations (or `functions/ReportingPipeline.Core/Marts/PowerBi/`) and regenerate; a test fails when the
+            declarations (or `functions/ReportingPipeline.Presentation/PowerBi/`) and regenerate; a test fails when the
             committed files differ from what the generator writes.
 
             | path | what it is |

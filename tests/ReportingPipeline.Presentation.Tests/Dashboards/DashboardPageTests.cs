@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReportingPipeline.Core.Contract;
-using ReportingPipeline.Core.Dashboards;
+using ReportingPipeline.Presentation.Dashboards;
 
-namespace ReportingPipeline.Core.Tests.Dashboards;
+namespace ReportingPipeline.Presentation.Tests.Dashboards;
 
 public sealed partial class DashboardPageTests
 {
