@@ -11,6 +11,8 @@ param lockStorage = false
 // Test stations and analysts of the development tenant; same format as stations.prod.json.
 param stationGroups = loadJsonContent('stations.dev.json')
 param analystGroupObjectIds = []
+param referenceAdminGroupObjectIds = []
+param operatorEmails = []
 
 // Off until the function code is published (see infra/README.md, "Event Grid").
 param subscribeEventGrid = false

@@ -1,5 +1,6 @@
-// ReportingPipeline in Azure: one resource group holds the storage account, the Functions app on the
-// Flex Consumption plan, monitoring, the Event Grid wiring and every role assignment.
+// ReportingPipeline in Azure: one resource group holds three storage accounts (data, marts, host), the
+// Functions app on the Flex Consumption plan, monitoring and alerts, the Event Grid wiring and every role
+// assignment.
 // Deploy: see infra/README.md. Security properties are checked by tests/ReportingPipeline.Infra.Tests.
 
 import { stationGroup, stationUploaderDataActions } from 'modules/station-access-conditions.bicep'
@@ -20,13 +21,28 @@ param stationGroups stationGroup[] = []
 @description('Entra ID groups of analysts: read access to the marts container only.')
 param analystGroupObjectIds string[] = []
 
+@description('Entra ID groups of reference-data administrators: write access to the reference container only (regions.csv, stations.csv).')
+param referenceAdminGroupObjectIds string[] = []
+
+@description('E-mail addresses that receive every alert (function failures, set-aside uploads, undelivered blob events).')
+param operatorEmails string[] = []
+
 @description('Power BI workspace (group) id whose dataset is refreshed after each mart build; empty for none.')
 param powerBiWorkspaceId string = ''
 
 @description('Power BI dataset id refreshed after each mart build; empty for none.')
 param powerBiDatasetId string = ''
 
-@description('Storage replication.')
+@description('Power BI REST API base URL. Azure operated by 21Vianet (China): https://api.powerbi.cn/v1.0/myorg/')
+param powerBiApiBaseUrl string = 'https://api.powerbi.com/v1.0/myorg/'
+
+@description('Entra ID token scope of the Power BI API. China: https://analysis.chinacloudapi.cn/powerbi/api/.default')
+param powerBiScope string = 'https://analysis.windows.net/powerbi/api/.default'
+
+@description('Entra ID authority host of the app identity\'s tokens: the deployment cloud\'s (https://login.microsoftonline.com/ in the global cloud, https://login.chinacloudapi.cn/ in China).')
+param powerBiAuthorityHost string = environment().authentication.loginEndpoint
+
+@description('Replication of the data and marts accounts (the host account is always locally redundant).')
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
@@ -71,7 +87,7 @@ param martsSchedule string = '0 30 18 * * *'
 @description('Six-field cron schedule (UTC) of the month close: 16:05 UTC on day 10 is 00:05 on day 11 in Asia/Shanghai, just after the default deadline.')
 param closePeriodSchedule string = '0 5 16 10 * *'
 
-@description('CanNotDelete lock on the storage account.')
+@description('CanNotDelete lock on the data storage account.')
 param lockStorage bool = true
 
 @description('Create the Event Grid subscriptions. Needs the function code deployed first (the blobs_extension key exists only then).')
@@ -79,16 +95,32 @@ param subscribeEventGrid bool = false
 
 var baseName = 'rp-${environmentName}'
 var suffix = uniqueString(resourceGroup().id)
-var storageAccountName = take('strp${environmentName}${suffix}', 24)
+var dataStorageAccountName = take('stdata${environmentName}${suffix}', 24)
+var martsStorageAccountName = take('stmarts${environmentName}${suffix}', 24)
+var hostStorageAccountName = take('sthost${environmentName}${suffix}', 24)
 var functionAppName = 'func-${baseName}-${suffix}'
+// The service in azure.yaml whose code azd deploys to the function app.
+var azdServiceName = 'pipeline'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
 var ledgerTableName = 'ledger'
 var appInsightsName = 'appi-${baseName}'
+var eventGridSystemTopicName = 'evgt-${baseName}-storage'
 var tags = {
   application: 'ReportingPipeline'
   environment: environmentName
 }
+
+// Raw data and everything derived from it that stations or operators touch: no hierarchical namespace, so
+// that role-assignment conditions are the whole story (see infra/README.md).
+var dataContainers = [
+  'submissions'
+  'reports'
+  'reference'
+  'staging'
+  'receipts'
+  deadLetterContainerName
+]
 
 // An ARM resource loop holds at most 800 copies; stations are assigned in batches well below that.
 var stationBatchSize = 400
@@ -106,20 +138,70 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module storage 'modules/storage.bicep' = {
-  name: 'storage'
+module dataStorage 'modules/storage-account.bicep' = {
+  name: 'data-storage'
   params: {
     location: location
-    name: storageAccountName
+    name: dataStorageAccountName
     skuName: storageSku
+    hierarchicalNamespace: false
+    versioning: true
     softDeleteRetentionDays: softDeleteRetentionDays
+    containers: dataContainers
+    tables: [
+      ledgerTableName
+    ]
+    auditLog: true
+    auditWorkspaceId: monitoring.outputs.workspaceId
+    lockAccount: lockStorage
+    tags: tags
+  }
+}
+
+module dataLifecycle 'modules/data-lifecycle.bicep' = {
+  name: 'data-lifecycle'
+  dependsOn: [
+    dataStorage
+  ]
+  params: {
+    storageAccountName: dataStorageAccountName
     submissionsCoolAfterDays: submissionsCoolAfterDays
     rebuildableVersionRetentionDays: 30
-    deploymentContainerName: deploymentContainerName
-    deadLetterContainerName: deadLetterContainerName
-    ledgerTableName: ledgerTableName
-    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
-    lockAccount: lockStorage
+  }
+}
+
+// Power BI's Data Lake Storage Gen2 connector reads the marts, hence the hierarchical namespace. Only the app
+// writes here and the marts are rebuilt from the data account, so no versioning (not reliably available
+// with a hierarchical namespace) and no lock.
+module martsStorage 'modules/storage-account.bicep' = {
+  name: 'marts-storage'
+  params: {
+    location: location
+    name: martsStorageAccountName
+    skuName: storageSku
+    hierarchicalNamespace: true
+    versioning: false
+    softDeleteRetentionDays: softDeleteRetentionDays
+    containers: [
+      'marts'
+    ]
+    tags: tags
+  }
+}
+
+// The Functions host's own state (AzureWebJobsStorage) and the deployment package: nobody but the app.
+module hostStorage 'modules/storage-account.bicep' = {
+  name: 'host-storage'
+  params: {
+    location: location
+    name: hostStorageAccountName
+    skuName: 'Standard_LRS'
+    hierarchicalNamespace: false
+    versioning: false
+    softDeleteRetentionDays: 0
+    containers: [
+      deploymentContainerName
+    ]
     tags: tags
   }
 }
@@ -129,14 +211,19 @@ module storage 'modules/storage.bicep' = {
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   dependsOn: [
-    storage
+    dataStorage
+    martsStorage
+    hostStorage
     monitoring
   ]
   params: {
     location: location
     baseName: baseName
     appName: functionAppName
-    storageAccountName: storageAccountName
+    azdServiceName: azdServiceName
+    hostStorageAccountName: hostStorageAccountName
+    dataStorageAccountName: dataStorageAccountName
+    martsStorageAccountName: martsStorageAccountName
     deploymentContainerName: deploymentContainerName
     ledgerTableName: ledgerTableName
     appInsightsName: appInsightsName
@@ -146,6 +233,9 @@ module functionApp 'modules/function-app.bicep' = {
     closePeriodSchedule: closePeriodSchedule
     powerBiWorkspaceId: powerBiWorkspaceId
     powerBiDatasetId: powerBiDatasetId
+    powerBiApiBaseUrl: powerBiApiBaseUrl
+    powerBiScope: powerBiScope
+    powerBiAuthorityHost: powerBiAuthorityHost
     tags: tags
   }
 }
@@ -153,13 +243,13 @@ module functionApp 'modules/function-app.bicep' = {
 module eventGrid 'modules/event-grid.bicep' = {
   name: 'event-grid'
   dependsOn: [
-    storage
+    dataStorage
     functionApp
   ]
   params: {
     location: location
-    baseName: baseName
-    storageAccountName: storageAccountName
+    storageAccountName: dataStorageAccountName
+    systemTopicName: eventGridSystemTopicName
     functionAppName: functionAppName
     deadLetterContainerName: deadLetterContainerName
     subscribe: subscribeEventGrid
@@ -177,14 +267,49 @@ module eventGrid 'modules/event-grid.bicep' = {
   }
 }
 
-module analystAccess 'modules/analyst-access.bicep' = {
-  name: 'analyst-access'
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
   dependsOn: [
-    storage
+    monitoring
+    eventGrid
   ]
   params: {
-    storageAccountName: storageAccountName
-    analystGroupObjectIds: analystGroupObjectIds
+    location: location
+    baseName: baseName
+    appInsightsName: appInsightsName
+    systemTopicName: eventGridSystemTopicName
+    operatorEmails: operatorEmails
+    tags: tags
+  }
+}
+
+module analystAccess 'modules/container-access.bicep' = {
+  name: 'analyst-access'
+  dependsOn: [
+    martsStorage
+  ]
+  params: {
+    storageAccountName: martsStorageAccountName
+    containerName: 'marts'
+    // Storage Blob Data Reader
+    roleId: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+    groupObjectIds: analystGroupObjectIds
+    purpose: 'Analysts: read the Parquet marts (Power BI), nothing else.'
+  }
+}
+
+module referenceAdminAccess 'modules/container-access.bicep' = {
+  name: 'reference-admin-access'
+  dependsOn: [
+    dataStorage
+  ]
+  params: {
+    storageAccountName: dataStorageAccountName
+    containerName: 'reference'
+    // Storage Blob Data Contributor
+    roleId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+    groupObjectIds: referenceAdminGroupObjectIds
+    purpose: 'Reference-data administrators: upload regions.csv and stations.csv, nothing else.'
   }
 }
 
@@ -213,20 +338,26 @@ module stationAccess 'modules/station-access.bicep' = [
   for batch in range(0, stationBatchCount): {
     name: 'station-access-${batch}'
     dependsOn: [
-      storage
+      dataStorage
     ]
     params: {
-      storageAccountName: storageAccountName
+      storageAccountName: dataStorageAccountName
       roleDefinitionId: stationUploader.id
       stations: take(skip(stationGroups, batch * stationBatchSize), stationBatchSize)
     }
   }
 ]
 
-output storageAccountName string = storage.outputs.name
-output blobEndpoint string = storage.outputs.blobEndpoint
+output dataStorageAccountName string = dataStorage.outputs.name
+output martsStorageAccountName string = martsStorage.outputs.name
+output hostStorageAccountName string = hostStorage.outputs.name
+@description('Stations upload here: https://{account}.blob.core.windows.net/submissions/{period}/{station}/{file}.')
+output dataBlobEndpoint string = dataStorage.outputs.blobEndpoint
 @description('Power BI: Azure Data Lake Storage Gen2 connector URL of the marts.')
-output martsUrl string = '${storage.outputs.dfsEndpoint}marts'
+output martsUrl string = '${martsStorage.outputs.dfsEndpoint}marts'
 output functionAppName string = functionApp.outputs.name
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output eventGridSystemTopicName string = eventGrid.outputs.systemTopicName
+// For azd: its hooks (infra/scripts/subscribe-eventgrid.sh) read the outputs as environment variables.
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output RESOURCE_GROUP string = resourceGroup().name

@@ -209,7 +209,7 @@ public sealed class FunctionsOnAzuriteTests(AzuriteFixture azurite) : IDisposabl
     private async Task ForgetEverythingButUploadsAsync()
     {
         var blobs = new BlobServiceClient(azurite.ConnectionString);
-        foreach (var container in new[] { Containers.Reports, Containers.Staging, Containers.Marts, Containers.Receipts })
+        foreach (var container in new[] { Containers.Reports, Containers.Staging, Containers.Marts, BlobReceipt.ReceiptsContainer })
         {
             await blobs.GetBlobContainerClient(container).DeleteIfExistsAsync();
         }

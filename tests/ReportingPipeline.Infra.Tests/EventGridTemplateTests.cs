@@ -18,6 +18,9 @@ public sealed class EventGridTemplateTests
         var topic = CompiledTemplates.Single("Microsoft.EventGrid/systemTopics");
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic.String("properties.topicType"));
         Assert.Contains("Microsoft.Storage/storageAccounts", topic.String("properties.source"), StringComparison.Ordinal);
+        // The topic watches the account that holds submissions and reference: the data account.
+        Assert.Equal("[variables('dataStorageAccountName')]",
+            CompiledTemplates.MainJson["resources"]!["eventGrid"]!["properties"]!["parameters"]!["storageAccountName"]!["value"]!.GetValue<string>());
         Assert.Equal("SystemAssigned", topic.String("identity.type"));
     }
 
@@ -68,10 +71,10 @@ public sealed class EventGridTemplateTests
     {
         var filter = Assert.Single(Subscription.Property("properties.filter.advancedFilters")!.AsArray());
         Assert.Equal("data.api", filter!["key"]!.GetValue<string>());
-        var apis = Subscription.Scope.Resolve(filter["values"])!.AsArray().Select(api => api!.GetValue<string>());
-        Assert.Contains("PutBlob", apis);
-        Assert.Contains("FlushWithClose", apis);
-        Assert.DoesNotContain("CreateFile", apis);
+        Assert.Equal("StringIn", filter["operatorType"]!.GetValue<string>());
+        var apis = Subscription.Scope.Resolve(filter["values"])!.AsArray().Select(api => api!.GetValue<string>()).Order(StringComparer.Ordinal);
+        // Every API that completes a blob, including the from-URL ones; never CreateFile (an empty Data Lake file).
+        Assert.Equal(["CopyBlob", "CopyBlobFromURL", "FlushWithClose", "PutBlob", "PutBlobFromURL", "PutBlockList"], apis);
     }
 
     [Fact]

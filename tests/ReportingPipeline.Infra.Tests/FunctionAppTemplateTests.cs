@@ -11,7 +11,7 @@ public sealed class FunctionAppTemplateTests
 
     private static Dictionary<string, string> AppSettings =>
         Site.Property("properties.siteConfig.appSettings")!.AsArray()
-            .ToDictionary(setting => setting!["name"]!.GetValue<string>(), setting => setting!["value"]!.ToString());
+            .ToDictionary(setting => setting!["name"]!.GetValue<string>(), setting => Site.Scope.Resolve(setting!["value"])!.ToString());
 
     [Fact]
     public void AppSettings_NameTheOptionsAndSchedulesTheAppReads()
@@ -23,6 +23,11 @@ public sealed class FunctionAppTemplateTests
         Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.Enabled)}", settings.Keys);
         Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.WorkspaceId)}", settings.Keys);
         Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.DatasetId)}", settings.Keys);
+        Assert.Contains($"{StorageOptions.SectionName}__{nameof(StorageOptions.MartsBlobServiceUri)}", settings.Keys);
+        Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.ApiBaseUri)}", settings.Keys);
+        Assert.Contains($"{PowerBiOptions.SectionName}__{nameof(PowerBiOptions.Scope)}", settings.Keys);
+        // Azure.Identity's own variable: the authority the app's one credential signs in with (storage and Power BI).
+        Assert.Contains("AZURE_AUTHORITY_HOST", settings.Keys);
 
         // The timers take their schedules from app settings by name (%Name%): those names must be set.
         var functions = Path.Combine(InfraFiles.BicepDirectory, "..", "..", "functions", "ReportingPipeline.Functions");
@@ -108,18 +113,83 @@ public sealed class FunctionAppTemplateTests
     }
 
     [Fact]
-    public void AppRoleAssignments_AreExactlyBlobQueueTableAndTelemetry()
+    public void AppRoleAssignments_AreExactlyTheContractRolesPerAccount()
     {
         var granted = CompiledTemplates.OfType("Microsoft.Authorization/roleAssignments")
             .Where(assignment => (assignment.String("properties.principalId") ?? "").Contains("Microsoft.Web/sites", StringComparison.Ordinal))
-            .Select(assignment => (Role: RoleIds.Of(assignment), Scope: assignment.String("scope") ?? ""))
-            .ToArray();
+            .Select(assignment => $"{RoleIds.AccountOf(assignment) ?? assignment.String("scope")}:{RoleIds.Of(assignment)}")
+            .Order(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { RoleIds.MonitoringMetricsPublisher, RoleIds.StorageBlobDataOwner, RoleIds.StorageQueueDataContributor, RoleIds.StorageTableDataContributor }.Order(StringComparer.Ordinal),
-            granted.Select(grant => grant.Role).Order(StringComparer.Ordinal));
-        Assert.All(granted.Where(grant => grant.Role != RoleIds.MonitoringMetricsPublisher),
-            grant => Assert.Contains("'Microsoft.Storage/storageAccounts'", grant.Scope, StringComparison.Ordinal));
-        Assert.Contains("'Microsoft.Insights/components'", granted.Single(grant => grant.Role == RoleIds.MonitoringMetricsPublisher).Scope, StringComparison.Ordinal);
+            new[]
+            {
+                // AzureWebJobsStorage as the Functions documentation asks for an identity-based host.
+                $"host:{RoleIds.StorageBlobDataOwner}",
+                $"host:{RoleIds.StorageQueueDataContributor}",
+                $"host:{RoleIds.StorageTableDataContributor}",
+                // The pipeline's data: contributor, never owner.
+                $"data:{RoleIds.StorageBlobDataContributor}",
+                $"data:{RoleIds.StorageTableDataContributor}",
+                $"marts:{RoleIds.StorageBlobDataContributor}",
+                $"[resourceId('Microsoft.Insights/components', parameters('appInsightsName'))]:{RoleIds.MonitoringMetricsPublisher}",
+            }.Order(StringComparer.Ordinal),
+            granted);
+    }
+
+    [Fact]
+    public void AppSettings_StorageEndpoints_PointAtTheirAccounts()
+    {
+        var settings = AppSettings;
+        Assert.Equal("hostStorageAccountName", AccountParameter(settings["AzureWebJobsStorage__blobServiceUri"]));
+        Assert.Equal("hostStorageAccountName", AccountParameter(settings["AzureWebJobsStorage__queueServiceUri"]));
+        Assert.Equal("hostStorageAccountName", AccountParameter(settings["AzureWebJobsStorage__tableServiceUri"]));
+        Assert.Equal("dataStorageAccountName", AccountParameter(settings["DataStorage__serviceUri"]));
+        Assert.Equal("dataStorageAccountName", AccountParameter(settings["Storage__BlobServiceUri"]));
+        Assert.Equal("dataStorageAccountName", AccountParameter(settings["Storage__TableServiceUri"]));
+        Assert.Equal("martsStorageAccountName", AccountParameter(settings["Storage__MartsBlobServiceUri"]));
+        Assert.EndsWith(".primaryEndpoints.blob]", settings["DataStorage__serviceUri"], StringComparison.Ordinal);
+        Assert.EndsWith(".primaryEndpoints.table]", settings["Storage__TableServiceUri"], StringComparison.Ordinal);
+        Assert.EndsWith(".primaryEndpoints.queue]", settings["AzureWebJobsStorage__queueServiceUri"], StringComparison.Ordinal);
+        Assert.Equal("ledger", settings["Storage__LedgerTable"]);
+        Assert.Contains("parameters('hostStorageAccountName')", Site.String("properties.functionAppConfig.deployment.storage.value"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppSettings_BlobTriggerConnection_IsIdentityBasedServiceUriForm()
+    {
+        // The serviceUri form (not blobServiceUri) keeps the blob trigger's poison queue in AzureWebJobsStorage.
+        var settings = AppSettings;
+        Assert.Equal("managedidentity", settings["DataStorage__credential"]);
+        Assert.Equal(["DataStorage__credential", "DataStorage__serviceUri"],
+            settings.Keys.Where(key => key.StartsWith("DataStorage", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AppSettings_PowerBi_DefaultToTheGlobalCloud()
+    {
+        var settings = AppSettings;
+        Assert.Equal("https://api.powerbi.com/v1.0/myorg/", settings["PowerBi__ApiBaseUri"]);
+        Assert.Equal("https://analysis.windows.net/powerbi/api/.default", settings["PowerBi__Scope"]);
+        // The authority follows the cloud the template is deployed to (login.chinacloudapi.cn in China).
+        Assert.Equal("[environment().authentication.loginEndpoint]", settings["AZURE_AUTHORITY_HOST"]);
+        // Refresh is on only once both ids are set.
+        Assert.Contains("parameters('powerBiWorkspaceId')", settings["PowerBi__Enabled"], StringComparison.Ordinal);
+        Assert.Contains("parameters('powerBiDatasetId')", settings["PowerBi__Enabled"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Site_AzdServiceTag_NamesTheServiceInAzureYaml()
+    {
+        Assert.Contains("'azd-service-name'", Site.String("tags"), StringComparison.Ordinal);
+        Assert.Contains("parameters('azdServiceName')", Site.String("tags"), StringComparison.Ordinal);
+        var serviceName = Site.Scope.Resolve(System.Text.Json.Nodes.JsonValue.Create("[parameters('azdServiceName')]"))!.GetValue<string>();
+        Assert.Equal(serviceName, Assert.Single(AzdProject.Services).Key);
+    }
+
+    private static string AccountParameter(string endpointExpression)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(endpointExpression, @"'Microsoft\.Storage/storageAccounts', parameters\('(\w+)'\)");
+        Assert.True(match.Success, endpointExpression);
+        return match.Groups[1].Value;
     }
 
     [Fact]

@@ -21,6 +21,12 @@ public static partial class RoleIds
         {
             return literal.Value;
         }
+        var parameter = ParameterReference().Match(expression);
+        if (parameter.Success)
+        {
+            var value = assignment.Scope.Resolve(System.Text.Json.Nodes.JsonValue.Create($"[parameters('{parameter.Groups[1].Value}')]"));
+            return value?.GetValue<string>() ?? expression;
+        }
         var variable = VariableProperty().Match(expression);
         if (variable.Success)
         {
@@ -39,4 +45,32 @@ public static partial class RoleIds
 
     [GeneratedRegex(@"variables\('(\w+)'\)(?:\.(\w+))?")]
     private static partial Regex VariableProperty();
+
+    [GeneratedRegex(@"roleDefinitions', parameters\('(\w+)'\)\)")]
+    private static partial Regex ParameterReference();
+
+    /// <summary>
+    /// Which of the three storage accounts (data, marts, host) a role assignment's scope is in, from the
+    /// account name it is given (main.bicep: stdata…, stmarts…, sthost…); null for any other scope.
+    /// </summary>
+    public static string? AccountOf(ArmResource assignment)
+    {
+        var scope = assignment.String("scope") ?? "";
+        if (!scope.Contains("Microsoft.Storage/storageAccounts", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var accountParameter = AccountParameter().Match(scope);
+        Assert.True(accountParameter.Success, scope);
+        var name = assignment.Scope.Resolve(System.Text.Json.Nodes.JsonValue.Create($"[parameters('{accountParameter.Groups[1].Value}')]"))!.ToString();
+        var kind = AccountKind().Match(name);
+        Assert.True(kind.Success, name);
+        return kind.Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"Microsoft\.Storage/storageAccounts[^,]*', parameters\('(\w+)'\)")]
+    private static partial Regex AccountParameter();
+
+    [GeneratedRegex(@"'st(data|marts|host)\{0\}")]
+    private static partial Regex AccountKind();
 }

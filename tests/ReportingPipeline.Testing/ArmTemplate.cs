@@ -60,6 +60,14 @@ public sealed partial class ArmScope(JsonObject template, IReadOnlyDictionary<st
         return node;
     }
 
+    /// <summary>A copy of the node with every plain reference resolved, inside arrays and objects too.</summary>
+    public JsonNode? ResolveDeep(JsonNode? node) => Resolve(node) switch
+    {
+        JsonArray array => new JsonArray(array.Select(ResolveDeep).ToArray()),
+        JsonObject obj => new JsonObject(obj.Select(pair => KeyValuePair.Create(pair.Key, ResolveDeep(pair.Value)))),
+        var resolved => resolved?.DeepClone(),
+    };
+
     /// <summary>Every resource of this template and, recursively, of its modules.</summary>
     public IEnumerable<ArmResource> Resources()
     {
@@ -77,7 +85,7 @@ public sealed partial class ArmScope(JsonObject template, IReadOnlyDictionary<st
                 var values = new Dictionary<string, JsonNode?>();
                 foreach (var (parameterName, parameterValue) in body["properties"]!["parameters"]?.AsObject() ?? [])
                 {
-                    values[parameterName] = Resolve(parameterValue?["value"])?.DeepClone();
+                    values[parameterName] = ResolveDeep(parameterValue?["value"]);
                 }
                 var child = new ArmScope(body["properties"]!["template"]!.AsObject(), values, body["name"]!.GetValue<string>());
                 foreach (var nested in child.Resources())

@@ -24,10 +24,20 @@ public static class BicepCli
 {
     private static readonly Lazy<string> Executable = new(Locate);
 
+    /// <summary>
+    /// Environment variables that parameter files read (main.bicepparam: azd's environment). A run sees them only
+    /// when it passes them, so that a developer's or CI's own azd environment cannot change a test's result.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ParameterFileVariables = ["AZURE_ENV_NAME", "AZURE_LOCATION", "SUBSCRIBE_EVENT_GRID"];
+
     public static BicepRun Run(params string[] arguments) => RunIn(null, arguments);
 
     /// <summary>Runs bicep in a working directory (for <c>--pattern</c>, which is relative to it).</summary>
-    public static BicepRun RunIn(string? workingDirectory, params string[] arguments)
+    public static BicepRun RunIn(string? workingDirectory, params string[] arguments) =>
+        RunWith(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs bicep with the given values of <see cref="ParameterFileVariables"/>.</summary>
+    public static BicepRun RunWith(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {
@@ -43,6 +53,14 @@ public static class BicepCli
         // No telemetry or update checks from a test run.
         start.Environment["BICEP_TRACING_ENABLED"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var variable in ParameterFileVariables)
+        {
+            start.Environment.Remove(variable);
+        }
+        foreach (var (variable, value) in environment)
+        {
+            start.Environment[variable] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bicep did not start");
         var standardError = process.StandardError.ReadToEndAsync();
@@ -57,9 +75,9 @@ public static class BicepCli
     }
 
     /// <summary>Evaluates a .bicepparam file to its parameter values.</summary>
-    public static JsonObject BuildParameters(string bicepParamFile)
+    public static JsonObject BuildParameters(string bicepParamFile, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var run = Run("build-params", bicepParamFile, "--stdout");
+        var run = RunWith(null, environment ?? new Dictionary<string, string>(), "build-params", bicepParamFile, "--stdout");
         Assert.True(run.ExitCode == 0, run.Describe());
         var wrapper = JsonNode.Parse(run.StandardOutput)!.AsObject();
         return ParameterValues(JsonNode.Parse(wrapper["parametersJson"]!.GetValue<string>())!.AsObject());

@@ -31,4 +31,10 @@ public static class InfraFiles
         Directory.EnumerateFiles(BicepDirectory, "*.bicepparam", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 
     public static string Relative(string path) => Path.GetRelativePath(BicepDirectory, path);
+
+    /// <summary>The repository root (infra/bicep's grandparent).</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(BicepDirectory, "..", ".."));
+
+    /// <summary>A file by its path relative to the repository root.</summary>
+    public static string FromRoot(string relativePath) => Path.Combine(RepositoryRoot, relativePath);
 }

@@ -1,4 +1,4 @@
-// Blob events to the Functions blob trigger: a system topic on the storage account and one
+// Blob events to the Functions blob trigger: a system topic on the data storage account and one
 // BlobCreated subscription per triggered function, each filtered to its container.
 //
 // The webhook needs the app's `blobs_extension` system key, which the Functions host creates only once
@@ -7,11 +7,11 @@
 
 param location string
 
-@description('Name prefix, e.g. rp-prod.')
-param baseName string
-
-@description('The pipeline storage account (existing, in this resource group).')
+@description('The data storage account, which holds the triggering containers and the dead-letter container (existing, in this resource group).')
 param storageAccountName string
+
+@description('Name of the system topic on the data account.')
+param systemTopicName string
 
 @description('The function app (existing, in this resource group).')
 param functionAppName string
@@ -34,13 +34,19 @@ param tags object
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
-// Blob-API uploads raise BlobCreated once per completed blob; Data Lake (dfs) uploads raise an extra one
-// for the empty CreateFile, which would trigger a read of a zero-byte file. Only completed writes pass.
+// BlobCreated is raised by every API that completes a blob; only those pass, so that a half-written blob
+// never triggers a read. The documented ones: Put Blob, Put Block List and Copy Blob (raised when the copy
+// has completed, on an account without a hierarchical namespace) on the Blob endpoint; FlushWithClose on
+// the Data Lake endpoint (CreateFile raises an event for the empty file first: excluded). The from-URL
+// operations complete a blob in one call too: Put Blob From URL, and Copy Blob From URL (synchronous copy).
+// Event Grid compares strings without regard to case.
 var completedWriteApis = [
   'PutBlob'
   'PutBlockList'
-  'FlushWithClose'
   'CopyBlob'
+  'PutBlobFromURL'
+  'CopyBlobFromURL'
+  'FlushWithClose'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
@@ -60,7 +66,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' existing = {
 }
 
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
-  name: 'evgt-${baseName}-storage'
+  name: systemTopicName
   location: location
   tags: tags
   identity: {

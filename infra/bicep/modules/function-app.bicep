@@ -1,5 +1,12 @@
 // The Functions app on the Flex Consumption plan. It reaches storage and Application Insights with its
 // system-assigned identity only: no account key, SAS or instrumentation-key write access anywhere.
+//
+// Three storage accounts, three sets of roles:
+// - host (AzureWebJobsStorage: leases, timers, blob receipts, the blob trigger's poison queue, the deployment
+//   package): what the Functions documentation asks for an identity-based AzureWebJobsStorage;
+// - data (submissions, reports, reference, staging, receipts, ledger): blob and table data contributor, not
+//   owner (no ACL or ownership rights over the stations' raw uploads);
+// - marts: blob data contributor.
 
 param location string
 
@@ -9,13 +16,22 @@ param baseName string
 @description('Function app name (also the host name: {name}.azurewebsites.net).')
 param appName string
 
-@description('The pipeline storage account (existing, in this resource group).')
-param storageAccountName string
+@description('azd service name (azure.yaml) that deploys its code to this app.')
+param azdServiceName string
 
-@description('Container that holds the deployment package.')
+@description('Storage account of the Functions host (existing, in this resource group).')
+param hostStorageAccountName string
+
+@description('Storage account of submissions, reports, reference, staging and the ledger (existing, in this resource group).')
+param dataStorageAccountName string
+
+@description('Storage account of the Parquet marts (existing, in this resource group).')
+param martsStorageAccountName string
+
+@description('Container of the host account that holds the deployment package.')
 param deploymentContainerName string
 
-@description('Submission ledger table name.')
+@description('Submission ledger table name (data account).')
 param ledgerTableName string
 
 @description('Application Insights component (existing, in this resource group).')
@@ -46,22 +62,41 @@ param powerBiWorkspaceId string
 @description('Power BI dataset id; empty leaves the dataset refresh off.')
 param powerBiDatasetId string
 
+@description('Power BI REST API base URL (sovereign clouds differ).')
+param powerBiApiBaseUrl string
+
+@description('Entra ID token scope of the Power BI API.')
+param powerBiScope string
+
+@description('Entra ID authority host that issues the app identity\'s tokens.')
+param powerBiAuthorityHost string
+
 param tags object
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
   // The Functions host keeps leases and blob receipts in blobs; the docs ask for Owner on AzureWebJobsStorage.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  // Blob trigger poison queue and the host's internal queues.
+  // Read and write blobs, no ACLs or ownership: the pipeline's own data.
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  // Host queues and the blob trigger's poison queue (host account).
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  // The submission ledger.
+  // Host tables; the submission ledger (data account).
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Entra ID-authenticated telemetry into Application Insights (local auth is off).
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource martsStorage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: martsStorageAccountName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -85,7 +120,8 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
   location: location
-  tags: tags
+  // azd deploys the code to the app that carries its service name.
+  tags: union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'SystemAssigned'
@@ -99,23 +135,35 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The contract with the app (functions/ReportingPipeline.Functions, ReportingPipeline.Hosting): a literal
+      // list so that tests can hold it against functions.metadata and the options the app binds.
       appSettings: [
-        // Identity-based host storage: service URIs, no connection string.
+        // Identity-based host storage (host account): service URIs, no connection string.
         {
           name: 'AzureWebJobsStorage__credential'
           value: 'managedidentity'
         }
         {
           name: 'AzureWebJobsStorage__blobServiceUri'
-          value: storage.properties.primaryEndpoints.blob
+          value: hostStorage.properties.primaryEndpoints.blob
         }
         {
           name: 'AzureWebJobsStorage__queueServiceUri'
-          value: storage.properties.primaryEndpoints.queue
+          value: hostStorage.properties.primaryEndpoints.queue
         }
         {
           name: 'AzureWebJobsStorage__tableServiceUri'
-          value: storage.properties.primaryEndpoints.table
+          value: hostStorage.properties.primaryEndpoints.table
+        }
+        // The blob triggers' connection (Connection = "DataStorage"): the data account. In this serviceUri form
+        // the blob extension keeps its poison queue in AzureWebJobsStorage, where SubmissionSetAside reads it.
+        {
+          name: 'DataStorage__serviceUri'
+          value: dataStorage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'DataStorage__credential'
+          value: 'managedidentity'
         }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
@@ -129,11 +177,15 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         // %CloseReportingPeriodSchedule%, and PowerBi (PowerBiOptions), as ReportingPipeline.Hosting binds them.
         {
           name: 'Storage__BlobServiceUri'
-          value: storage.properties.primaryEndpoints.blob
+          value: dataStorage.properties.primaryEndpoints.blob
         }
         {
           name: 'Storage__TableServiceUri'
-          value: storage.properties.primaryEndpoints.table
+          value: dataStorage.properties.primaryEndpoints.table
+        }
+        {
+          name: 'Storage__MartsBlobServiceUri'
+          value: martsStorage.properties.primaryEndpoints.blob
         }
         {
           name: 'Storage__LedgerTable'
@@ -159,13 +211,27 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           name: 'PowerBi__DatasetId'
           value: powerBiDatasetId
         }
+        {
+          name: 'PowerBi__ApiBaseUri'
+          value: powerBiApiBaseUrl
+        }
+        {
+          name: 'PowerBi__Scope'
+          value: powerBiScope
+        }
+        // Azure.Identity's own variable: the sign-in authority of the app's one credential (storage and Power BI);
+        // the managed identity itself needs none, developer and workload credentials do in a national cloud.
+        {
+          name: 'AZURE_AUTHORITY_HOST'
+          value: powerBiAuthorityHost
+        }
       ]
     }
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'SystemAssignedIdentity'
           }
@@ -200,20 +266,20 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, site.id, roles.storageBlobDataOwner)
-  scope: storage
+resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, site.id, roles.storageBlobDataOwner)
+  scope: hostStorage
   properties: {
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
-    description: 'Function app: host storage, deployment package, and every pipeline container.'
+    description: 'Function app: host blobs (leases, receipts) and the deployment package.'
   }
 }
 
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, site.id, roles.storageQueueDataContributor)
-  scope: storage
+resource hostQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, site.id, roles.storageQueueDataContributor)
+  scope: hostStorage
   properties: {
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'
@@ -222,14 +288,47 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, site.id, roles.storageTableDataContributor)
-  scope: storage
+resource hostTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, site.id, roles.storageTableDataContributor)
+  scope: hostStorage
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    description: 'Function app: host tables.'
+  }
+}
+
+resource dataBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, site.id, roles.storageBlobDataContributor)
+  scope: dataStorage
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    description: 'Function app: read submissions and reference; write reports, staging and receipts.'
+  }
+}
+
+resource dataTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, site.id, roles.storageTableDataContributor)
+  scope: dataStorage
   properties: {
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     description: 'Function app: the submission ledger.'
+  }
+}
+
+resource martsBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(martsStorage.id, site.id, roles.storageBlobDataContributor)
+  scope: martsStorage
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    description: 'Function app: write the Parquet marts.'
   }
 }
 
