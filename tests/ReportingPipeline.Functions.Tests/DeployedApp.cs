@@ -33,6 +33,8 @@ internal static class DeployedApp
         settings["Storage__ConnectionString"] = azurite.ConnectionString;
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = TestTelemetry.ConnectionString;
         settings.Remove("APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+        // The deployment cloud's sign-in authority (environment().authentication.loginEndpoint): the public cloud's.
+        settings["AZURE_AUTHORITY_HOST"] = "https://login.microsoftonline.com/";
         // No Power BI service here (its refresh client has tests of its own against a loopback server).
         settings["PowerBi__Enabled"] = "false";
 
