@@ -63,7 +63,7 @@ public sealed class StorageTemplateTests
     [InlineData(Containers.Reports)]
     [InlineData(Containers.Reference)]
     [InlineData(Containers.Staging)]
-    [InlineData(Containers.Receipts)]
+    [InlineData(BlobReceipt.ReceiptsContainer)]
     public void AccountHoldingStationData_HierarchicalNamespaceAndSharedKeys_AreOff(string container)
     {
         // With a hierarchical namespace, POSIX ACLs grant access that role-assignment conditions never see,
