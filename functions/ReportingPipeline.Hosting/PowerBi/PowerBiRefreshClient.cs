@@ -6,13 +6,13 @@ namespace ReportingPipeline.Hosting.PowerBi;
 
 /// <summary>
 /// Asks Power BI to refresh the pipeline's dataset (REST: <c>POST groups/{workspace}/datasets/{dataset}/refreshes</c>).
-/// A typed client: the bearer token and the retries on 429 and 5xx come from its registered message handlers.
+/// A typed client: the bearer token and the only safe retries (429 or 503 with Retry-After) come from its registered message handlers.
 /// </summary>
 public sealed class PowerBiRefreshClient(HttpClient http, IOptions<PowerBiOptions> options, ILogger<PowerBiRefreshClient> logger)
 {
     /// <summary>
     /// Requests a refresh; false (and no call) when Power BI is not enabled. Throws <see cref="HttpRequestException"/>
-    /// when Power BI still refuses after the retries.
+    /// when Power BI refuses (after the retries it asked for), or a timeout when it does not answer in time.
     /// </summary>
     public async Task<bool> RequestRefreshAsync(CancellationToken cancellationToken = default)
     {
