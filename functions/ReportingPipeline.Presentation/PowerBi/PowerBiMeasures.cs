@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 
 namespace ReportingPipeline.Presentation.PowerBi;
@@ -62,7 +63,7 @@ public static class PowerBiMeasures
     public const string SpendRate = "经费执行率";
 
     /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
-    public static readonly IReadOnlyList<string> AcceptedStatuses = ["accepted", "accepted_with_warnings"];
+    public static readonly IReadOnlyList<string> AcceptedStatuses = SubmissionStatuses.WithAcceptedVersion;
 
     public static readonly IReadOnlyList<PowerBiMeasure> All = Build();
 

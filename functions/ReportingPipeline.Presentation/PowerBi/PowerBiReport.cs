@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using System.Text.Json.Nodes;
 
 using ReportingPipeline.Core.Marts;
@@ -211,7 +212,7 @@ public static class PowerBiReport
                     Role("Values", [.. StationPlace, C(station, "station_name"), C(station, "operator"), C(submission, "status"),
                         C(submission, "uploads"), C(submission, "errors"), C(submission, "received_at")]),
                 ],
-                OnlyStatuses: ["missing", "rejected"]),
+                OnlyStatuses: [SubmissionStatuses.Missing, SubmissionStatuses.Rejected]),
             ]),
             new("services", "服务量 Service volumes by region and target group",
             [
