@@ -39,11 +39,12 @@ public sealed class StationPortal(
         }
 
         var stations = await users.StationsOfAsync(userName, cancellationToken);
-        var reference = await references.GetAsync(cancellationToken);
+        // A user of no station sees the page's advice, even before the reference is loaded.
+        var reference = stations.Count > 0 ? await references.GetAsync(cancellationToken) : null;
         return PortalResponse.Ok(new
         {
             user = userName,
-            stations = stations.Select(code => new { code, name = reference.FindStation(code)?.Name }),
+            stations = stations.Select(code => new { code, name = reference?.FindStation(code)?.Name }),
             maxFileBytes = options.Value.MaxFileBytes,
             extensions = UploadExtensions,
         });
