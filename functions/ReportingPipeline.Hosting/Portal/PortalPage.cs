@@ -23,8 +23,10 @@ public static class PortalPage
 
     /// <summary>The policy the page is served with; <paramref name="uploadEndpoint"/> is the blob service it uploads to.</summary>
     public static string ContentSecurityPolicy(Uri uploadEndpoint) =>
-        $"default-src 'none'; script-src '{Hash("script")}'; style-src '{Hash("style")}'; img-src data:; "
-        + $"connect-src 'self' {uploadEndpoint.GetLeftPart(UriPartial.Authority)}; frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+        // Styles inline: a report shown in the page's frame is a blob document that inherits this policy, and its
+        // own <style> must apply. Scripts stay the page's one script, by hash; the page writes text, never HTML.
+        $"default-src 'none'; script-src '{Hash("script")}'; style-src 'unsafe-inline'; img-src data:; "
+        + $"connect-src 'self' {uploadEndpoint.GetLeftPart(UriPartial.Authority)}; frame-src 'self' blob:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     public static async Task WriteAsync(Microsoft.AspNetCore.Http.HttpResponse response, Uri uploadEndpoint, CancellationToken cancellationToken = default)
     {
