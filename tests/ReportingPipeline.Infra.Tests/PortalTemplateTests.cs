@@ -17,19 +17,22 @@ public sealed class PortalTemplateTests
         Assert.True(auth.Bool("properties.globalValidation.requireAuthentication"));
         Assert.Equal("Return401", auth.String("properties.globalValidation.unauthenticatedClientAction"));
         Assert.True(auth.Bool("properties.httpSettings.requireHttps"));
-        Assert.EndsWith("/v2.0", auth.String("properties.identityProviders.azureActiveDirectory.registration.openIdIssuer"), StringComparison.Ordinal);
-        Assert.StartsWith("https://login.", auth.String("properties.identityProviders.azureActiveDirectory.registration.openIdIssuer"), StringComparison.Ordinal);
+        // The deployment cloud's sign-in endpoint and the staff's tenant, v2.0 tokens.
+        var issuer = auth.String("properties.identityProviders.azureActiveDirectory.registration.openIdIssuer")!;
+        Assert.Contains("environment().authentication.loginEndpoint", issuer, StringComparison.Ordinal);
+        Assert.Contains("portalTenantId", issuer, StringComparison.Ordinal);
+        Assert.Contains("/v2.0", issuer, StringComparison.Ordinal);
     }
 
     [Fact]
     public void AuthSettings_WithoutAClientId_StayClosedRatherThanOpen()
     {
         // No provider until the registration exists: requests are refused, never let through anonymously.
-        Assert.False(Auth.Bool("properties.identityProviders.azureActiveDirectory.enabled"));
+        Assert.Equal("[not(empty(parameters('portalClientId')))]", Auth.Body["properties"]!["identityProviders"]!["azureActiveDirectory"]!["enabled"]!.ToString());
+        Assert.Equal("", Auth.String("properties.identityProviders.azureActiveDirectory.registration.clientId"));
         Assert.True(Auth.Bool("properties.globalValidation.requireAuthentication"));
 
         var configured = Assert.Single(CompiledTemplates.OfType("Microsoft.Web/sites/config", overrides: new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["portalClientId"] = "11111111-2222-3333-4444-555555555555" }));
-        Assert.True(configured.Bool("properties.identityProviders.azureActiveDirectory.enabled"));
         Assert.Equal("11111111-2222-3333-4444-555555555555", configured.String("properties.identityProviders.azureActiveDirectory.registration.clientId"));
     }
 
@@ -46,19 +49,25 @@ public sealed class PortalTemplateTests
         var services = CompiledTemplates.OfType("Microsoft.Storage/storageAccounts/blobServices");
         foreach (var service in services.Where(s => s.Scope.Name != "data-storage"))
         {
-            Assert.Empty(service.Property("properties.cors.corsRules")!.AsArray());
+            Assert.Empty(Origins(service));
         }
 
         var data = Assert.Single(services, s => s.Scope.Name == "data-storage");
-        var rule = Assert.Single(data.Property("properties.cors.corsRules")!.AsArray())!;
-        var origin = Assert.Single(data.Scope.ResolveDeep(rule["allowedOrigins"])!.AsArray())!.GetValue<string>();
-        Assert.Equal(["PUT", "OPTIONS"], data.Scope.ResolveDeep(rule["allowedMethods"])!.AsArray().Select(m => m!.GetValue<string>()));
-        Assert.Equal(BlobCors.AllowedHeaders, data.Scope.ResolveDeep(rule["allowedHeaders"])!.AsArray().Select(h => h!.GetValue<string>()));
+        var origin = Assert.Single(Origins(data));
+        var rule = data.Body["properties"]!["cors"]!["corsRules"]!.ToString();
+        Assert.Contains("createArray('PUT', 'OPTIONS')", rule, StringComparison.Ordinal);
+        Assert.Contains("createArray(" + string.Join(", ", BlobCors.AllowedHeaders.Select(h => $"'{h}'")) + ")", rule, StringComparison.Ordinal);
+        Assert.Contains("if(empty(parameters('corsOrigins')), createArray()", rule, StringComparison.Ordinal);
 
         // The page is served by that very app.
         var site = CompiledTemplates.Single("Microsoft.Web/sites");
         Assert.Equal(origin, "https://" + site.String("name") + ".azurewebsites.net");
     }
+
+    private static string[] Origins(ArmResource blobService) =>
+        blobService.Scope.Resolve(System.Text.Json.Nodes.JsonValue.Create("[parameters('corsOrigins')]")) is System.Text.Json.Nodes.JsonArray origins
+            ? [.. origins.Select(o => o!.GetValue<string>())]
+            : [];
 
     [Fact]
     public void AppSettings_NameTheUsersTableTheDataAccountHolds()
