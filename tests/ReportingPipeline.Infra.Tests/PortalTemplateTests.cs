@@ -59,9 +59,10 @@ public sealed class PortalTemplateTests
         Assert.Contains("createArray(" + string.Join(", ", BlobCors.AllowedHeaders.Select(h => $"'{h}'")) + ")", rule, StringComparison.Ordinal);
         Assert.Contains("if(empty(parameters('corsOrigins')), createArray()", rule, StringComparison.Ordinal);
 
-        // The page is served by that very app.
-        var site = CompiledTemplates.Single("Microsoft.Web/sites");
-        Assert.Equal(origin, "https://" + site.String("name") + ".azurewebsites.net");
+        // The page is served by that very app: its default host name, in the deployment's cloud; never a wildcard.
+        Assert.StartsWith("[format('https://{0}{1}', variables('functionAppName'), ", origin, StringComparison.Ordinal);
+        Assert.Contains("'.azurewebsites.net'", origin, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", origin, StringComparison.Ordinal);
     }
 
     private static string[] Origins(ArmResource blobService) =>
