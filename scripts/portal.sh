@@ -10,9 +10,10 @@ storage="UseDevelopmentStorage=true"
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
 dotnet build functions/ReportingPipeline.Cli -c Release -v quiet -nologo
 pipeline() { dotnet functions/ReportingPipeline.Cli/bin/Release/net10.0/pipeline.dll "$@"; }
-npm run --silent azurite &
+node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --inMemoryPersistence \
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
 azurite=$!
-trap 'kill "$azurite" 2>/dev/null || true' EXIT
+trap 'kill "$azurite" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null && break; sleep 0.2; done
 pipeline upload --storage "$storage" --container reference sample-data/reference/regions.csv regions.csv
 pipeline upload --storage "$storage" --container reference sample-data/reference/stations.csv stations.csv

@@ -124,16 +124,8 @@ internal static class HostCommand
         app.MapStationPortal();
         await app.StartAsync(cancellationToken);
         app.Logger.LogInformation("Station portal on {Portal} (development sign-in: loopback clients only)", origin + "/");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C.
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        // Until Ctrl+C (the token) or SIGTERM (the host's lifetime stops the application).
+        await app.WaitForShutdownAsync(cancellationToken);
         return PipelineCommand.Ok;
     }
 }
