@@ -71,7 +71,7 @@ public static class PowerBiProject
             [ReportFolder + "/definition/report.json"] = Serialize(PowerBiReport.Report()),
             [ReportFolder + "/definition/pages/pages.json"] = Serialize(PowerBiReport.PagesMetadata()),
         };
-        foreach (var table in MartTables.All)
+        foreach (var table in PowerBiModel.Tables)
         {
             files[$"queries/{table.Name}.pq"] = PowerQueryScripts.For(table);
             files[$"{SemanticModelFolder}/definition/tables/{table.Name}.tmdl"] = TmdlWriter.Table(table);

@@ -26,15 +26,17 @@ public static partial class TmdlWriter
             .Append("\tculture: zh-CN\n")
             .Append("\tdefaultPowerBIDataSourceVersion: powerBI_V3\n")
             .Append("\tsourceQueryCulture: zh-CN\n")
+            // Every figure is a declared measure: no implicit sums of fact columns (a stock summed over months, a ratio summed).
+            .Append("\tdiscourageImplicitMeasures\n")
             .Append("\tdataAccessOptions\n")
             .Append("\t\tlegacyRedirects\n")
             .Append("\t\treturnErrorValuesAsNull\n\n")
             // The model brings its own date table (dim_period): no auto date/time tables.
             .Append("annotation __PBI_TimeIntelligenceEnabled = 0\n\n")
             .Append("annotation PBI_QueryOrder = [")
-            .Append(string.Join(',', MartTables.All.Select(t => t.Name).Prepend(PowerQueryScripts.StorageAccountUrlParameter).Select(n => $"\"{n}\"")))
+            .Append(string.Join(',', PowerBiModel.Tables.Select(t => t.Name).Prepend(PowerQueryScripts.StorageAccountUrlParameter).Select(n => $"\"{n}\"")))
             .Append("]\n\n");
-        foreach (var table in MartTables.All)
+        foreach (var table in PowerBiModel.Tables)
         {
             text.Append("ref table ").Append(Name(table.Name)).Append('\n');
         }
@@ -72,11 +74,8 @@ public static partial class TmdlWriter
         Description(text, 0, $"{table.Description} One row per {table.Grain}.");
         text.Append("table ").Append(Name(table.Name)).Append('\n')
             .Append("\tlineageTag: ").Append(PowerBiModel.StableId("table/" + table.Name)).Append('\n');
-        if (table == MartTables.DimPeriod)
-        {
-            text.Append("\tdataCategory: Time\n");
-        }
-
+        // dim_period has one row per month, not the contiguous days a marked date table needs: it is not marked as one
+        // (month-on-month and year-to-date are written against its own columns, not with time-intelligence functions).
         text.Append('\n');
         foreach (var measure in PowerBiMeasures.All.Where(m => m.Table == table))
         {
@@ -149,6 +148,11 @@ public static partial class TmdlWriter
         if (isKey)
         {
             text.Append("\t\tisKey\n");
+        }
+
+        if (PowerBiModel.IsHidden(table, column.Name))
+        {
+            text.Append("\t\tisHidden\n");
         }
 
         if (type.FormatString is not null)
