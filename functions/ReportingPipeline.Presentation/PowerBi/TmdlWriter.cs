@@ -17,6 +17,12 @@ public static partial class TmdlWriter
     /// <summary>The example value of StorageAccountUrl; analysts replace it with their account's Data Lake endpoint.</summary>
     public const string ExampleStorageAccountUrl = "https://youraccount.dfs.core.windows.net";
 
+    /// <summary>Months refreshed on each refresh (a correction older than this needs a full refresh).</summary>
+    public const int IncrementalMonths = 12;
+
+    /// <summary>Years of months kept.</summary>
+    public const int RollingWindowYears = 10;
+
     public static string Database() => $"database {DatabaseName}\n\tcompatibilityLevel: 1567\n";
 
     public static string Model()
@@ -34,7 +40,7 @@ public static partial class TmdlWriter
             // The model brings its own date table (dim_period): no auto date/time tables.
             .Append("annotation __PBI_TimeIntelligenceEnabled = 0\n\n")
             .Append("annotation PBI_QueryOrder = [")
-            .Append(string.Join(',', PowerBiModel.Tables.Select(t => t.Name).Prepend(PowerQueryScripts.StorageAccountUrlParameter).Select(n => $"\"{n}\"")))
+            .Append(string.Join(',', PowerBiModel.Tables.Select(t => t.Name).Prepend(PowerQueryScripts.ManifestQuery).Prepend(PowerQueryScripts.SourceQuery).Prepend(PowerQueryScripts.RangeEndParameter).Prepend(PowerQueryScripts.RangeStartParameter).Prepend(PowerQueryScripts.StorageAccountUrlParameter).Select(n => $"\"{n}\"")))
             .Append("]\n\n");
         foreach (var table in PowerBiModel.Tables)
         {
@@ -44,11 +50,41 @@ public static partial class TmdlWriter
         return text.ToString();
     }
 
-    public static string Expressions() =>
-        "/// Data Lake Storage Gen2 endpoint of the storage account holding the marts container (no trailing path).\n" +
-        $"expression {PowerQueryScripts.StorageAccountUrlParameter} = \"{ExampleStorageAccountUrl}\" meta [IsParameterQuery=true, Type=\"Text\", IsParameterQueryRequired=true]\n" +
-        $"\tlineageTag: {PowerBiModel.StableId("expression/" + PowerQueryScripts.StorageAccountUrlParameter)}\n\n" +
-        "\tannotation PBI_ResultType = Text\n";
+    /// <summary>The first month incremental refresh's window starts from when Desktop evaluates the queries (the programme's start).</summary>
+    public const string ExampleRangeStart = "#datetime(2020, 11, 1, 0, 0, 0)";
+
+    public const string ExampleRangeEnd = "#datetime(2100, 1, 1, 0, 0, 0)";
+
+    public static string Expressions()
+    {
+        var text = new StringBuilder()
+            .Append("/// Data Lake Storage Gen2 endpoint of the storage account holding the marts container (no trailing path).\n")
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"expression {PowerQueryScripts.StorageAccountUrlParameter} = \"{ExampleStorageAccountUrl}\" meta [IsParameterQuery=true, Type=\"Text\", IsParameterQueryRequired=true]\n")
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"\tlineageTag: {PowerBiModel.StableId("expression/" + PowerQueryScripts.StorageAccountUrlParameter)}\n\n")
+            .Append("\tannotation PBI_ResultType = Text\n\n");
+        foreach (var (name, value) in new[] { (PowerQueryScripts.RangeStartParameter, ExampleRangeStart), (PowerQueryScripts.RangeEndParameter, ExampleRangeEnd) })
+        {
+            text.Append("/// Incremental refresh: the service sets it for each month partition it refreshes.\n")
+                .Append(System.Globalization.CultureInfo.InvariantCulture, $"expression {name} = {value} meta [IsParameterQuery=true, Type=\"DateTime\", IsParameterQueryRequired=true]\n")
+                .Append(System.Globalization.CultureInfo.InvariantCulture, $"\tlineageTag: {PowerBiModel.StableId("expression/" + name)}\n\n")
+                .Append("\tannotation PBI_ResultType = DateTime\n\n");
+        }
+
+        foreach (var (name, description, m) in PowerQueryScripts.SharedQueries)
+        {
+            Description(text, 0, description);
+            text.Append("expression ").Append(name).Append(" =\n");
+            foreach (var line in m.Split('\n'))
+            {
+                text.Append("\t\t").Append(line).Append('\n');
+            }
+
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\tlineageTag: {PowerBiModel.StableId("expression/" + name)}\n\n")
+                .Append("\tannotation PBI_ResultType = ").Append(name == PowerQueryScripts.SourceQuery ? "Table" : "Record").Append("\n\n");
+        }
+
+        return text.ToString().TrimEnd('\n') + "\n";
+    }
 
     public static string Relationships()
     {
@@ -100,6 +136,24 @@ public static partial class TmdlWriter
             }
         }
 
+        if (table.IsPartitioned)
+        {
+            // Incremental refresh by month: the last year's months are refreshed (late corrections included), older ones kept.
+            text.Append("\trefreshPolicy\n")
+                .Append("\t\tpolicyType: basic\n")
+                .Append("\t\trollingWindowGranularity: year\n")
+                .Append("\t\trollingWindowPeriods: ").Append(RollingWindowYears).Append('\n')
+                .Append("\t\tincrementalGranularity: month\n")
+                .Append("\t\tincrementalPeriods: ").Append(IncrementalMonths).Append('\n')
+                .Append("\t\tsourceExpression =\n");
+            foreach (var line in PowerQueryScripts.For(table).TrimEnd('\n').Split('\n'))
+            {
+                text.Append("\t\t\t\t").Append(line).Append('\n');
+            }
+
+            text.Append('\n');
+        }
+
         text.Append("\tpartition ").Append(Name(table.Name)).Append(" = m\n")
             .Append("\t\tmode: import\n")
             .Append("\t\tsource =\n");
@@ -142,7 +196,9 @@ public static partial class TmdlWriter
     private static void Column(StringBuilder text, MartTable table, MartColumn column, bool isKey)
     {
         var type = PowerBiColumnType.Of(column.Type);
-        Description(text, 1, column.Description);
+        Description(text, 1, column.Type == MartColumnType.Timestamp
+            ? column.Description.Replace("(UTC)", "", StringComparison.Ordinal).TrimEnd() + " Beijing time (UTC+8), converted from the UTC instant in the marts."
+            : column.Description);
         text.Append("\tcolumn ").Append(Name(column.Name)).Append('\n')
             .Append("\t\tdataType: ").Append(type.DataType).Append('\n');
         if (isKey)
