@@ -56,8 +56,28 @@ public static class PowerBiMeasures
     /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
     public static IReadOnlyList<string> AcceptedStatuses => MeasureCatalogue.AcceptedStatuses;
 
+    public const string ReportingRateColor = "报送率颜色";
+    public const string CertifiedShareColor = "持证社工占比颜色";
+
+    private const string Good = "#2E7D32";
+    private const string Partly = "#EF6C00";
+    private const string Bad = "#C62828";
+
     public static readonly IReadOnlyList<PowerBiMeasure> All =
-        [.. MeasureCatalogue.All.Select(m => new PowerBiMeasure(m.Table!, m.Name, m.Folder, FormatString(m.Format), Expression(m), m.Description))];
+    [
+        .. MeasureCatalogue.All.Select(m => new PowerBiMeasure(m.Table!, m.Name, m.Folder, FormatString(m.Format), Expression(m), m.Description)),
+
+        // Conditional formatting against the programme's targets (field-value font colours of the report's tables).
+        new(MartTables.FctSubmission, ReportingRateColor, "9 格式", "General",
+            $"IF(ISBLANK([{ReportingRate}]), BLANK(), IF([{ReportingRate}] >= {Invariant(MeasureCatalogue.ReportingTarget)}, \"{Good}\", \"{Bad}\"))",
+            "Font colour of the reporting rate: green at the target (100 %), red below."),
+        new(MartTables.FctStationMonth, CertifiedShareColor, "9 格式", "General",
+            $"IF(ISBLANK([{CertifiedShare}]), BLANK(), IF([{CertifiedShare}] >= {Invariant(MeasureCatalogue.CertifiedShareLaterTarget)}, \"{Good}\", " +
+            $"IF([{CertifiedShare}] >= {Invariant(MeasureCatalogue.CertifiedShareEarlyTarget)}, \"{Partly}\", \"{Bad}\")))",
+            "Font colour of the certified share: green from 2/3 (the target from a station's third year), orange from 1/2 (the target of its first two years), red below."),
+    ];
+
+    private static string Invariant(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A column reference <c>table[column]</c>; throws when the mart table has no such column.</summary>
     public static string Col(MartTable table, string column) => $"{table.Name}[{table[column].Name}]";

@@ -73,6 +73,7 @@ public static class PowerBiProject
             [ReportFolder + "/definition/report.json"] = Serialize(PowerBiReport.Report()),
             [ReportFolder + "/definition/pages/pages.json"] = Serialize(PowerBiReport.PagesMetadata()),
         };
+        files["queries/_shared.pq"] = string.Join("\n", PowerQueryScripts.SharedQueries.Select(q => $"// {q.Name}: {q.Description}\n{q.M}\n"));
         foreach (var table in PowerBiModel.Tables)
         {
             files[$"queries/{table.Name}.pq"] = PowerQueryScripts.For(table);

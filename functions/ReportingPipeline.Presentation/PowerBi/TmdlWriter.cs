@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -122,6 +123,22 @@ public static partial class TmdlWriter
         foreach (var column in table.Columns)
         {
             Column(text, table, column, isKey: column.Name == key);
+        }
+
+        if (table == MartTables.DimPeriod)
+        {
+            // The month slicers' field: the latest closed month always under one label, which the slicers save as their
+            // selection, so the default view moves to each newly closed month by itself.
+            var date = PowerBiMeasures.Col(table, "date");
+            Description(text, 1, "Month as the slicers show it: the latest closed month is labelled as such (the slicers' default).");
+            text.Append("\tcolumn ").Append(PowerBiReport.MonthChoiceColumn).Append(" = ")
+                .Append(CultureInfo.InvariantCulture, $"IF({date} = CALCULATE(MAX({date}), REMOVEFILTERS({table.Name}), {PowerBiMeasures.Col(table, "closed")} = TRUE()), ")
+                .Append(CultureInfo.InvariantCulture, $"\"{PowerBiReport.LatestClosedMonthLabel}\", {PowerBiMeasures.Col(table, "label_zh")})\n")
+                .Append("\t\tdataType: string\n")
+                .Append("\t\tlineageTag: ").Append(PowerBiModel.StableId($"column/{table.Name}/{PowerBiReport.MonthChoiceColumn}")).Append('\n')
+                .Append("\t\tsummarizeBy: none\n")
+                .Append("\t\tsortByColumn: ").Append(table["period_key"].Name).Append("\n\n")
+                .Append("\t\tannotation SummarizationSetBy = Automatic\n\n");
         }
 
         if (table == MartTables.DimRegion)
