@@ -99,6 +99,9 @@ public static class PowerBiMeasures
     {
         { Time: MeasureTime.MonthOnMonth } => MonthOnMonth(measure),
         { Time: MeasureTime.YearToDate } => YearToDate(measure),
+        // A count's blank (no row) is 0 over a non-zero denominator: no station reported is 0 %, not blank.
+        { Additivity: Additivity.RatioOfSums } when MeasureCatalogue.Get(measure.Numerator!).Aggregation != Aggregation.Sum =>
+            $"DIVIDE({Ref(measure.Numerator!)} + 0, {Ref(measure.Denominator!)})",
         { Additivity: Additivity.RatioOfSums } => $"DIVIDE({Ref(measure.Numerator!)}, {Ref(measure.Denominator!)})",
         { Aggregation: Aggregation.VillagesOfExpectedStations } => VillagesOfExpectedStations(),
         _ when measure.IsVillageGrain => Aggregate(measure),
