@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
@@ -13,7 +14,7 @@ namespace ReportingPipeline.Presentation.Dashboards;
 /// <see cref="MeasureCatalogue"/>, the same declarations the Power BI measures are generated from; the status tree,
 /// ranking and trends read <c>agg_region_month</c>.
 /// </summary>
-public sealed class DashboardBuilder(IBlobStore store)
+public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>? logger = null)
 {
     /// <summary>Where hosts put the page: beside the containers, not inside <c>marts</c> (Power BI reads that folder).</summary>
     public const string FileName = "dashboard.html";
@@ -53,7 +54,7 @@ public sealed class DashboardBuilder(IBlobStore store)
     /// <summary>The figures the page shows; null when there are no marts (or no month in them) yet.</summary>
     public async Task<DashboardData?> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var manifest = await ReadManifestAsync(cancellationToken);
+        var manifest = await MartManifest.ReadAsync(store, logger ?? (ILogger)NullLogger.Instance, cancellationToken);
         if (manifest is null || manifest.Periods.Count == 0)
         {
             return null;
@@ -102,18 +103,6 @@ public sealed class DashboardBuilder(IBlobStore store)
             ProblemStations(submissions, issues, stations),
             Trends(rollups, months),
             figures);
-    }
-
-    private async Task<MartManifest?> ReadManifestAsync(CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Marts, MartManifest.BlobName, cancellationToken);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        var manifest = await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options, cancellationToken);
-        return manifest?.Schema == MartManifest.SchemaId ? manifest : null;
     }
 
     private static async Task<IReadOnlyList<DashboardMonth>> ReadMonthsAsync(MartTableReader marts, CancellationToken cancellationToken)
