@@ -232,7 +232,7 @@ public static class DashboardPage
                     .Append("<td>").Append(H(region.Name)).Append(" <span class=\"en\">").Append(H(region.Code)).Append("</span></td>");
                 foreach (var (key, unit) in LevelColumns)
                 {
-                    var value = region.Values[key];
+                    var value = region.Values.GetValueOrDefault(key);
                     page.Append("<td class=\"n\" data-measure=\"").Append(H(key)).Append("\" data-value=\"").Append(Raw(value)).Append("\">")
                         .Append(H(Format(value, unit))).Append("</td>");
                 }
