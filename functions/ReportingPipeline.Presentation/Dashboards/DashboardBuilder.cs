@@ -192,9 +192,8 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
 
     private static async Task<MeasureEvaluator> ReadMeasuresAsync(MartTableReader marts, IReadOnlyList<DashboardMonth> months, IEnumerable<Period> selected, CancellationToken cancellationToken)
     {
-        // The months selected, and every month of their years up to them (year to date).
-        var latest = selected.Max();
-        var periods = selected.Concat(months.Select(m => m.Period).Where(p => p.Year == latest.Year && p <= latest)).ToHashSet();
+        // Only the months the page shows (its month, the month before, its quarter): the figures shown are not year to date.
+        var periods = selected.ToHashSet();
         var facts = new Dictionary<MartTable, MartRows>();
         foreach (var (table, columns) in MeasureEvaluator.Columns())
         {
