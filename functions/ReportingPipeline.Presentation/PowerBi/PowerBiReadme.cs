@@ -50,9 +50,11 @@ public static class PowerBiReadme
             One shared query, `{PowerQueryScripts.SourceQuery}`, lists the `marts` container (one data source path, so one
             credential); `{PowerQueryScripts.ManifestQuery}` reads `marts/_manifest.json`, and each table loads exactly the
             files that manifest lists for it: never a file of a build that died before writing its manifest, nor a month
-            a newer build dropped (a listed file that is gone is skipped). A file whose size differs from the manifest's
-            was rewritten by a build that finished during the refresh: the refresh fails with a message saying so rather
-            than mixing two builds; refresh again. Facts have one folder per month (`month=YYYY-MM/part-0.parquet`; the
+            a newer build dropped (a listed file that is gone is skipped). A file whose size differs from the manifest's, or
+            that was written after the manifest (every build writes its manifest last), was rewritten by a build that
+            finished during the refresh: the refresh fails with a message saying so rather than mixing two builds;
+            refresh again. (A file rewritten after the container was listed but before it was read is not caught: file
+            names are fixed per month, so that a default glob read of a table folder never sees two builds' files.) Facts have one folder per month (`month=YYYY-MM/part-0.parquet`; the
             files carry the month as their `period` DATE column, so any engine's default hive-style read of a table folder
             gets `period` as a DATE). A column missing from a file is an error, never a column of silent nulls.
 

@@ -76,7 +76,9 @@ public static class PowerQueryScripts
             // A listed file that is gone was dropped by a newer build (whose manifest no longer lists it): skipped, not an error.
             .Append("    Files = Table.SelectRows(").Append(SourceQuery).Append(", each List.Contains(Names, [Path])),\n")
             // A file rewritten by a newer build since the manifest was read would mix two builds: fail, the next refresh reads the new manifest.
-            .Append("    Checked = Table.AddColumn(Files, \"Checked\", each if [Attributes][Size] = Record.Field(Bytes, [Path]) then [Content] ")
+            // Caught by its size, or by a write time later than the manifest's (every build writes its manifest last).
+            .Append("    ManifestWritten = Table.SelectRows(").Append(SourceQuery).Append(", each [Path] = \"").Append(MartManifest.BlobName).Append("\"){0}[Date modified],\n")
+            .Append("    Checked = Table.AddColumn(Files, \"Checked\", each if [Attributes][Size] = Record.Field(Bytes, [Path]) and [Date modified] <= ManifestWritten then [Content] ")
             .Append("else error \"marts/\" & [Path] & \" changed during the refresh (a build finished meanwhile): refresh again.\"),\n")
             .Append("    Parts = List.Transform(Checked[Checked], Parquet.Document),\n")
             .Append("    Empty = #table(type table [").Append(empty).Append("], {}),\n")

@@ -75,6 +75,9 @@ public sealed partial class PowerQueryScriptsTests(BuiltMarts marts) : IClassFix
             Assert.Contains($"{PowerQueryScripts.ManifestQuery}[tables], each [name] = \"{table.Name}\"", script, StringComparison.Ordinal);
             Assert.Contains($"Table.SelectRows({PowerQueryScripts.SourceQuery}, each List.Contains(Names, [Path]))", script, StringComparison.Ordinal);
             Assert.Contains("Parquet.Document", script, StringComparison.Ordinal);
+            // A file a newer build rewrote after this build's manifest is refused, by size and by write time.
+            Assert.Contains("[Attributes][Size] = Record.Field(Bytes, [Path]) and [Date modified] <= ManifestWritten", script, StringComparison.Ordinal);
+            Assert.Contains($"[Path] = \"{MartManifest.BlobName}\"){{0}}[Date modified]", script, StringComparison.Ordinal);
             Assert.Equal(table.Columns.Count, TypeEntry().Count(script));
         }
     }
