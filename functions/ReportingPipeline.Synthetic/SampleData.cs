@@ -35,9 +35,6 @@ public static class SampleData
     /// <summary>The sample's clock: the three months are closed, November's deadline is still ahead.</summary>
     public static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.FromHours(8));
 
-    /// <summary>荔湾区 (Guangzhou) and 云城区 (Yunfu, where the hand-made files are): the subset the Azurite tests upload.</summary>
-    public static readonly IReadOnlyList<string> SubsetDistricts = ["440103", "445302"];
-
     public const string ManifestFileName = "_samples.csv";
 
     /// <summary>Where <c>pipeline run</c> finds the sample's clock when no <c>--now</c> is given.</summary>
@@ -54,13 +51,6 @@ public static class SampleData
     private static readonly FormatShares Formats = new(Xlsx: 0.25, Json: 0.15);
 
     private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-
-    /// <summary>True when a blob of the sample belongs to the small subset (<see cref="SubsetDistricts"/>, and files outside a station folder).</summary>
-    public static bool InSubset(string blobName)
-    {
-        var parts = blobName.Split('/');
-        return parts.Length < 3 || SubsetDistricts.Any(d => parts[1].StartsWith(d, StringComparison.Ordinal));
-    }
 
     /// <summary>Writes <c>submissions/</c> (with <c>_uploads.csv</c>), <c>_samples.csv</c> and <c>_now.txt</c> under <paramref name="sampleDataDir"/>.</summary>
     public static async Task<IReadOnlyList<SampleFile>> WriteAsync(string sampleDataDir, ReferenceData reference, CancellationToken cancellationToken = default)
