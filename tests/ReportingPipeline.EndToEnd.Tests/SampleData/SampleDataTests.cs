@@ -61,6 +61,11 @@ public sealed class SampleDataTests : IDisposable
         {
             Assert.Matches(string.Create(CultureInfo.InvariantCulture, $@"{city[0]} {city[1]}\s+{city[2]} / {city[3]}\s"), stdout);
         }
+
+        // The README describes the sample as it is.
+        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
+        Assert.Contains($"{manifest.Count(m => m.Status != "missing")} uploads", readme, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"Guangzhou {cities[0][2]}/{cities[0][3]}, Yunfu {cities[1][2]}/{cities[1][3]}"), readme, StringComparison.Ordinal);
     }
 
     [Fact]
