@@ -75,11 +75,9 @@ public static class SyntheticStaging
 
                     var stagedSubmission = new StagedSubmission(blobName, incoming.Sha256, decision.Status, decision.Version, upload.ReceivedAt, decision.OnTime,
                         decision.Status == SubmissionStatus.Rejected ? null : validation.Submission, validation.Issues);
-                    var json = JsonSerializer.SerializeToUtf8Bytes(stagedSubmission, PipelineJson.Compact);
-                    await store.TryCreateAsync(Containers.Staging, StagedSubmission.BlobNameFor(plan.Period, plan.Station.StationCode, incoming.Sha256),
-                        new MemoryStream(json, writable: false), "application/json", ct);
+                    var bytesStaged = await stagedSubmission.TryWriteAsync(store, plan.Period, plan.Station.StationCode, ct);
                     Interlocked.Increment(ref staged);
-                    Interlocked.Add(ref stagedBytes, json.Length);
+                    Interlocked.Add(ref stagedBytes, bytesStaged);
                 }
 
                 if (entry is not null && !await ledger.TryAddAsync(entry, ct))

@@ -171,31 +171,3 @@ internal sealed class FactFiles : IAsyncDisposable
         file.Strings(MartTables.StationColumn).Add(stationCode);
     }
 }
-
-/// <summary>One month's inputs: the stations expected, their ledger entries, and what the manifest records of them.</summary>
-internal sealed record MonthInputs(Period Period, bool Closed, IReadOnlyList<Station> Expected, IReadOnlyDictionary<string, LedgerEntry> Entries, ManifestPeriod Manifest);
-
-/// <summary>
-/// What the marts take from one expected station's ledger entry for a month, decided in one place so that a
-/// full month and a month copied forward (which also re-derives a station's previous state) agree.
-/// </summary>
-/// <param name="Current">The current accepted version, or null.</param>
-/// <param name="Rejected">Without an accepted version: the latest rejected upload (or the latest upload of any kind); null otherwise.</param>
-/// <param name="OnTime">An accepted version arrived by the deadline; false for a closed month without one; null while the month is open.</param>
-internal readonly record struct StationState(LedgerEntry? Entry, UploadRecord? Current, UploadRecord? Rejected, bool? OnTime)
-{
-    /// <summary>The upload whose staged file the marts read: the current version, else the rejected one.</summary>
-    public UploadRecord? Source => Current ?? Rejected;
-
-    public static StationState Of(LedgerEntry? entry, bool closed)
-    {
-        var current = entry?.Current;
-        var rejected = current is null && entry is not null
-            ? entry.Uploads.LastOrDefault(u => u.Status == SubmissionStatus.Rejected) ?? (entry.Uploads.Count > 0 ? entry.Uploads[^1] : null)
-            : null;
-        var onTime = current is not null
-            ? entry!.Uploads.Any(u => u.OnTime && u.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings)
-            : closed ? false : (bool?)null;
-        return new StationState(entry, current, rejected, onTime);
-    }
-}

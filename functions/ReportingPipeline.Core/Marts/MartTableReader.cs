@@ -68,6 +68,7 @@ public sealed class MartTableReader(IBlobStore store, MartManifest manifest)
         CancellationToken cancellationToken = default)
     {
         var columns = columnNames.Select(n => table[n]).ToList();
+        var readers = columns.Select(MartColumnValues.For).ToList();
         var values = columns.ToDictionary(c => c.Name, _ => new List<object?>(), StringComparer.Ordinal);
         var count = 0;
         var files = manifest.FindTable(table.Name)?.Files ?? [];
@@ -91,40 +92,16 @@ public sealed class MartTableReader(IBlobStore store, MartManifest manifest)
                     mask = [.. keys.Select(filter.Predicate)];
                 }
 
-                foreach (var column in columns)
+                for (var c = 0; c < columns.Count; c++)
                 {
-                    var field = reader.Schema.FindDataField(column.Name);
-                    var target = values[column.Name];
-                    switch (column.Type)
+                    await readers[c].ReadAsync(group, reader.Schema.FindDataField(columns[c].Name), rows, cancellationToken);
+                    var target = values[columns[c].Name];
+                    for (var r = 0; r < rows; r++)
                     {
-                        case MartColumnType.String:
-                            var strings = await ParquetColumns.ReadStringsAsync(group, field, rows, cancellationToken);
-                            target.AddRange(Kept(strings, mask));
-                            break;
-                        case MartColumnType.Boolean:
-                            target.AddRange(Kept(await ReadValuesAsync<bool>(group, field, rows, cancellationToken), mask));
-                            break;
-                        case MartColumnType.Int32:
-                            target.AddRange(Kept(await ReadValuesAsync<int>(group, field, rows, cancellationToken), mask));
-                            break;
-                        case MartColumnType.Int64:
-                            target.AddRange(Kept(await ReadValuesAsync<long>(group, field, rows, cancellationToken), mask));
-                            break;
-                        case MartColumnType.Money or MartColumnType.Hours:
-                            target.AddRange(Kept(await ReadValuesAsync<decimal>(group, field, rows, cancellationToken), mask));
-                            break;
-                        case MartColumnType.Ratio:
-                            target.AddRange(Kept(await ReadValuesAsync<double>(group, field, rows, cancellationToken), mask));
-                            break;
-                        case MartColumnType.Date:
-                            // Parquet.Net surfaces DATE as DateTime (midnight); the marts mean a calendar day.
-                            target.AddRange(Kept((await ReadValuesAsync<DateTime>(group, field, rows, cancellationToken)).Select(v => v is DateTime d ? DateOnly.FromDateTime(d) : (object?)null), mask));
-                            break;
-                        case MartColumnType.Timestamp:
-                            target.AddRange(Kept(await ReadValuesAsync<DateTime>(group, field, rows, cancellationToken), mask));
-                            break;
-                        default:
-                            throw new InvalidOperationException($"{table.Name}.{column.Name}: unknown type {column.Type}.");
+                        if (mask is null || mask[r])
+                        {
+                            target.Add(readers[c].Boxed(r));
+                        }
                     }
                 }
 
@@ -133,15 +110,5 @@ public sealed class MartTableReader(IBlobStore store, MartManifest manifest)
         }
 
         return new MartRows(table, values, count);
-    }
-
-    private static IEnumerable<object?> Kept(IEnumerable<object?> values, bool[]? mask) =>
-        mask is null ? values : values.Where((_, i) => mask[i]);
-
-    private static async Task<IEnumerable<object?>> ReadValuesAsync<T>(ParquetRowGroupReader group, Parquet.Schema.DataField field, int rows, CancellationToken cancellationToken)
-        where T : struct
-    {
-        var buffer = await ParquetColumns.ReadAsync<T>(group, field, rows, cancellationToken);
-        return buffer.Select(v => v is { } x ? (object)x : null);
     }
 }

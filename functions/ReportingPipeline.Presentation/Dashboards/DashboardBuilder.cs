@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
@@ -11,7 +12,7 @@ namespace ReportingPipeline.Presentation.Dashboards;
 /// Every figure comes from the marts (the rollups' ratios are not recomputed, only summed across provinces
 /// the way the marts sum them), so the page and Power BI never disagree.
 /// </summary>
-public sealed class DashboardBuilder(IBlobStore store)
+public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>? logger = null)
 {
     /// <summary>Where hosts put the page: beside the containers, not inside <c>marts</c> (Power BI reads that folder).</summary>
     public const string FileName = "dashboard.html";
@@ -48,7 +49,7 @@ public sealed class DashboardBuilder(IBlobStore store)
     /// <summary>The figures the page shows; null when there are no marts (or no month in them) yet.</summary>
     public async Task<DashboardData?> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var manifest = await ReadManifestAsync(cancellationToken);
+        var manifest = await MartManifest.ReadAsync(store, logger ?? (ILogger)NullLogger.Instance, cancellationToken);
         if (manifest is null || manifest.Periods.Count == 0)
         {
             return null;
@@ -86,18 +87,6 @@ public sealed class DashboardBuilder(IBlobStore store)
             Ranking(rollups, shown.Period),
             ProblemStations(submissions, issues, stations),
             Trends(rollups, months));
-    }
-
-    private async Task<MartManifest?> ReadManifestAsync(CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Marts, MartManifest.BlobName, cancellationToken);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        var manifest = await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options, cancellationToken);
-        return manifest?.Schema == MartManifest.SchemaId ? manifest : null;
     }
 
     private static async Task<IReadOnlyList<DashboardMonth>> ReadMonthsAsync(MartTableReader marts, CancellationToken cancellationToken)

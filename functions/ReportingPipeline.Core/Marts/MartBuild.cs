@@ -1,0 +1,63 @@
+using System.Globalization;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Ports;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>
+/// One build's state: what the previous manifest said, which files exist, and the files this build keeps or
+/// writes (every Parquet file goes through <see cref="WriteAsync"/>, so the manifest names each one).
+/// </summary>
+internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now, MartManifest? previous, HashSet<string> existing)
+{
+    private const string ParquetContentType = "application/vnd.apache.parquet";
+
+    public string Id { get; } = id;
+
+    public DateTimeOffset Now { get; } = now;
+
+    public MartManifest? Previous { get; } = previous;
+
+    public HashSet<string> Existing { get; } = existing;
+
+    public Dictionary<string, ManifestFile> Files { get; } = new(StringComparer.Ordinal);
+
+    public List<string> Written { get; } = [];
+
+    /// <summary>Starts a build: its id, the previous manifest (null when missing or unreadable) and the files in <c>marts</c>.</summary>
+    public static async Task<MartBuild> StartAsync(IBlobStore store, MartManifest? previous, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var item in store.ListAsync(Containers.Marts, cancellationToken: cancellationToken))
+        {
+            existing.Add(item.Name);
+        }
+
+        var id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..25];
+        return new MartBuild(store, id, now, previous, existing);
+    }
+
+    /// <summary>Keeps a file the previous build made from the same inputs; false when it must be written.</summary>
+    public bool Reuse(string name, string inputs)
+    {
+        if (Previous?.FindFile(name) is { } file && file.InputFingerprint == inputs && Existing.Contains(name))
+        {
+            Files[name] = file;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
+    public async Task WriteAsync(MartFileWriter file, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
+    {
+        var name = file.Table.FileName(period);
+        var rows = file.Rows;
+        using var content = await file.FinishAsync(inputs, cancellationToken);
+        var bytes = content.Length;
+        await store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
+        Files[name] = new ManifestFile(name, period, rows, bytes, inputPeriods, inputs, Id, Now);
+        Written.Add(name);
+    }
+}

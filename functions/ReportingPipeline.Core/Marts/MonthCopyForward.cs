@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Logging;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Ports;
+
+namespace ReportingPipeline.Core.Marts;
+
+/// <summary>A month rebuilt from its previous files: its rolled-up totals when its agg_region_month is rewritten.</summary>
+internal sealed record CopiedMonth(RegionRollup.Totals? Totals);
+
+/// <summary><see cref="MonthWork.CopyForward"/>: a month in which few stations changed, rebuilt from its previous files.</summary>
+internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerprint, RegionRollup rollup, StationShares shares, AggregateTotalsReader aggregates, ILogger logger)
+{
+    /// <summary>
+    /// Rebuilds a month in which few stations changed (see <see cref="MonthCopy"/>) from its previous files:
+    /// every fact row of an unchanged station is copied, the changed stations' rows are made from their new
+    /// staged files by <see cref="FactFiles"/>, in the same station order as a full build; and the month's totals
+    /// are its previous <c>agg_region_month</c>'s, less the changed stations' previous shares (from their
+    /// previous staged files), plus their new ones. Only the changed stations' JSON is parsed. Null, having
+    /// written nothing, whenever anything is in doubt: the caller then reads every staged file.
+    /// </summary>
+    public async Task<CopiedMonth?> RunAsync(MartBuild build, MonthPlan monthPlan, CancellationToken cancellationToken)
+    {
+        var month = monthPlan.Month;
+        var plan = monthPlan.Copy!;
+        var withTotals = monthPlan.WritesAggregate;
+
+        // Each changed station as it is now and as the previous build saw it.
+        var now = new Dictionary<string, StationState>(StringComparer.Ordinal);
+        var before = new Dictionary<string, StationState>(StringComparer.Ordinal);
+        foreach (var (code, previousInput) in plan.Changed)
+        {
+            now[code] = StationState.Of(month.Entries.GetValueOrDefault(code), month.Closed);
+            if (previousInput is null)
+            {
+                before[code] = StationState.Of(null, month.Closed);
+            }
+            else if (MonthCopy.PreviousState(month.Entries.GetValueOrDefault(code), previousInput, month.Closed) is { } state)
+            {
+                before[code] = state;
+            }
+            else
+            {
+                logger.LogWarning("{Period} {StationCode}: the ledger entry does not show the upload the previous build used; reading every staged file", month.Period, code);
+                return null;
+            }
+        }
+
+        // Their staged files: the new source of each (facts and totals), the previous accepted version (totals only).
+        var reads = new List<(string Code, string Sha256, bool Before)>();
+        foreach (var code in plan.Changed.Keys.Order(StringComparer.Ordinal))
+        {
+            if (now[code].Source is { } source)
+            {
+                reads.Add((code, source.Sha256, false));
+            }
+
+            if (withTotals && before[code].Current is { } previous)
+            {
+                reads.Add((code, previous.Sha256, true));
+            }
+        }
+
+        var staged = new StagedSubmission?[reads.Count];
+        await Parallel.ForAsync(0, reads.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
+            staged[i] = await StagedSubmission.ReadAsync(store, month.Period, reads[i].Code, reads[i].Sha256, ct));
+        var stagedNow = new Dictionary<string, StagedSubmission?>(StringComparer.Ordinal);
+        var submissionsBefore = new Dictionary<string, Submission?>(StringComparer.Ordinal);
+        for (var i = 0; i < reads.Count; i++)
+        {
+            if (!reads[i].Before)
+            {
+                stagedNow[reads[i].Code] = staged[i];
+            }
+            else if (staged[i]?.Submission is { } submission)
+            {
+                submissionsBefore[reads[i].Code] = submission;
+            }
+            else
+            {
+                logger.LogWarning("{Period} {StationCode}: the previous accepted version has no staged submission; reading every staged file", month.Period, reads[i].Code);
+                return null;
+            }
+        }
+
+        var submissionsNow = plan.Changed.Keys.ToDictionary(
+            code => code, code => now[code].SubmissionFrom(stagedNow.GetValueOrDefault(code), month.Period, code, logger), StringComparer.Ordinal);
+
+        await using var facts = await FactFiles.CreateAsync(cancellationToken);
+        var previousFiles = new List<PreviousFactFile>();
+        RegionRollup.Totals? totals = null;
+        try
+        {
+            foreach (var table in MartTables.Facts)
+            {
+                if (await PreviousFactFile.OpenAsync(store, table, month.Period, MartFingerprint.OfFacts(referenceFingerprint, month.Period, plan.Previous.InputFingerprint), cancellationToken) is not { } file)
+                {
+                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period));
+                    return null;
+                }
+
+                previousFiles.Add(file);
+            }
+
+            // Each previous file with the new file its rows are copied into, paired once rather than per station.
+            var copies = previousFiles.Select(f => (File: f, Target: facts[f.Table])).ToList();
+            foreach (var station in month.Expected)
+            {
+                var code = station.StationCode;
+                if (plan.Changed.ContainsKey(code))
+                {
+                    foreach (var file in previousFiles)
+                    {
+                        await file.SkipAsync(code, cancellationToken);
+                    }
+
+                    var state = now[code];
+                    await facts.AppendAsync(month, station, state.Entry, state.Current, state.Source, state.OnTime, stagedNow.GetValueOrDefault(code), submissionsNow[code], shares.IsVillageOf, cancellationToken);
+                }
+                else
+                {
+                    foreach (var (file, target) in copies)
+                    {
+                        await file.CopyAsync(code, target, cancellationToken);
+                    }
+                }
+            }
+
+            foreach (var file in previousFiles)
+            {
+                if (await file.PeekStationAsync(cancellationToken) is { } left)
+                {
+                    logger.LogWarning("{Period}: rows of {StationCode} in marts/{FileName} are not in the order of the expected stations; reading every staged file", month.Period, left, file.Table.FileName(month.Period));
+                    return null;
+                }
+            }
+
+            if (withTotals)
+            {
+                var name = MartTables.AggRegionMonth.FileName(month.Period);
+                totals = await aggregates.ReadAsync(name, yearToDate: false, cancellationToken, builtFrom: build.Previous!.FindFile(name)!.InputFingerprint);
+                if (totals is null)
+                {
+                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region; reading every staged file", month.Period, name);
+                    return null;
+                }
+
+                // Shares are added where they arise and rolled up like a whole month; rolling up is linear, so
+                // the rolled-up difference corrects every level of the rolled-up previous totals.
+                var change = rollup.NewTotals();
+                foreach (var code in plan.Changed.Keys)
+                {
+                    shares.Add(change, code, submissionsBefore.GetValueOrDefault(code), before[code].OnTime, -1);
+                    shares.Add(change, code, submissionsNow[code], now[code].OnTime, 1);
+                }
+
+                change.RollUp();
+                totals.Accumulate(change);
+            }
+        }
+        catch (Exception e) when (PreviousFactFile.IsUnreadable(e))
+        {
+            logger.LogWarning(e, "{Period}: a previous file of the month is unreadable; reading every staged file", month.Period);
+            return null;
+        }
+        finally
+        {
+            foreach (var file in previousFiles)
+            {
+                await file.DisposeAsync();
+            }
+        }
+
+        foreach (var file in facts.Files)
+        {
+            await build.WriteAsync(file, month.Period, [month.Period], monthPlan.FactInputs, cancellationToken);
+        }
+
+        logger.LogInformation("{Period}: {ChangedCount} of {ExpectedCount} stations changed; the month's other rows and totals were copied from its previous files", month.Period, plan.Changed.Count, month.Expected.Count);
+        return new CopiedMonth(totals);
+    }
+}
