@@ -91,12 +91,7 @@ public sealed class LocalRun(
     /// </summary>
     private async Task<(Period?, IReadOnlyList<CityReporting>)> ReportingByCityAsync(CancellationToken cancellationToken)
     {
-        MartManifest? manifest;
-        await using (var stream = await store.OpenReadAsync(Containers.Marts, MartManifest.BlobName, cancellationToken))
-        {
-            manifest = stream is null ? null : await System.Text.Json.JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options, cancellationToken);
-        }
-
+        var manifest = await MartManifest.ReadAsync(store, loggers.CreateLogger<LocalRun>(), cancellationToken);
         if (manifest is null || manifest.Periods.Count == 0)
         {
             return (null, []);
