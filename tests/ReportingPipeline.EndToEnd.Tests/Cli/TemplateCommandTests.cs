@@ -34,6 +34,23 @@ public sealed class TemplateCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Contains("cell.blank_required", stdout, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        var preparer = report.RootElement.GetProperty("issues").EnumerateArray().Single(i => i.GetProperty("field").GetString() == "prepared_by");
+        Assert.Equal("'基本信息 (station)'!B5", preparer.GetProperty("cell").GetString());
+        Assert.Equal("基本信息", preparer.GetProperty("sheet_label").GetString());
+        Assert.Equal("填报人", preparer.GetProperty("column_label").GetString());
+    }
+
+    [Fact]
+    public async Task Validate_UnfilledTemplate_PointsAtTheExcelCell()
+    {
+        var template = Path.Combine(_folder.Path, "t.xlsx");
+        await CliRunner.RunAsync("template", "--reference", Reference, "--station", "440103001", "--period", "2026-09", "-o", template);
+
+        var (code, stdout, _) = await CliRunner.RunAsync("validate", template, "--reference", Reference, "--now", "2026-10-09T12:00:00+08:00");
+
+        Assert.Equal(1, code);
+        Assert.Contains("[cell.blank_required] '基本信息 (station)'!B5", stdout, StringComparison.Ordinal);
     }
 
     [Theory]
