@@ -1,10 +1,16 @@
 using System.CommandLine;
+using System.Net;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Hosting;
 using ReportingPipeline.Hosting.LocalHost;
+using ReportingPipeline.Hosting.Portal;
+using ReportingPipeline.Storage.Portal;
 
 namespace ReportingPipeline.Cli;
 
@@ -28,16 +34,29 @@ internal static class HostCommand
                 result.AddError($"--poll-seconds '{result.Tokens.Single().Value}' must be a positive number.");
             }
         });
+        var portal = new Option<Uri?>("--portal")
+        {
+            HelpName = "URL",
+            Description = "Also serve the station portal (page and API) here, e.g. http://127.0.0.1:7071, with a development sign-in; loopback addresses only.",
+            CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)
+                ? uri
+                : CommandOptions.Fail<Uri?>(result, $"--portal '{result.Tokens.Single().Value}' must be an http:// address on loopback (127.0.0.1, [::1] or localhost): the development sign-in trusts any caller that can reach it."),
+        };
         var command = new Command("host", "The Functions app's handlers on Azure Storage or Azurite, in place of `func start`; Ctrl+C stops it.")
         {
-            storage, martsSchedule, closeSchedule, pollSeconds,
+            storage, martsSchedule, closeSchedule, pollSeconds, portal,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
-            parsed.GetValue(storage)!, parsed.GetValue(martsSchedule), parsed.GetValue(closeSchedule), parsed.GetValue(pollSeconds), cancellationToken));
+            parsed.GetValue(storage)!, parsed.GetValue(martsSchedule), parsed.GetValue(closeSchedule), parsed.GetValue(pollSeconds), parsed.GetValue(portal), cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string connectionString, string? martsSchedule, string? closeSchedule, double? pollSeconds, CancellationToken cancellationToken)
+    /// <summary>An address only this machine can reach: a loopback IP, or <c>localhost</c>.</summary>
+    public static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        && (uri.HostNameType == UriHostNameType.Dns || IPAddress.IsLoopback(IPAddress.Parse(uri.Host.Trim('[', ']'))));
+
+    private static async Task<int> ExecuteAsync(string connectionString, string? martsSchedule, string? closeSchedule, double? pollSeconds, Uri? portal, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -58,6 +77,11 @@ internal static class HostCommand
             settings["LocalHost:PollInterval"] = TimeSpan.FromSeconds(seconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (portal is not null)
+        {
+            return await RunWithPortalAsync(settings, connectionString, portal, cancellationToken);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o =>
@@ -69,6 +93,39 @@ internal static class HostCommand
         builder.Services.AddPipelineLocalHost();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);
+        return PipelineCommand.Ok;
+    }
+
+    /// <summary>
+    /// The same host on ASP.NET Core, also serving the station portal on a loopback address: the page, the API, and a
+    /// development sign-in (the page lists the users table and sends the App Service header, believed from loopback
+    /// clients only). Azurite gets the CORS rule that lets the page upload to it from the portal's origin.
+    /// </summary>
+    private static async Task<int> RunWithPortalAsync(Dictionary<string, string?> settings, string connectionString, Uri portal, CancellationToken cancellationToken)
+    {
+        var origin = portal.GetLeftPart(UriPartial.Authority);
+        await BlobCors.AllowUploadsFromAsync(new BlobServiceClient(connectionString), origin, cancellationToken);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        // One line per request from ASP.NET Core would drown the pipeline's own log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.UseUrls(origin);
+        builder.AddReportingPipeline();
+        builder.Services.AddPipelineLocalHost();
+        builder.Services.AddStationPortal();
+        await using var app = builder.Build();
+        app.MapStationPortal();
+        await app.StartAsync(cancellationToken);
+        app.Logger.LogInformation("Station portal on {Portal} (development sign-in: loopback clients only)", origin + "/");
+        // Until Ctrl+C (the token) or SIGTERM (the host's lifetime stops the application).
+        await app.WaitForShutdownAsync(cancellationToken);
         return PipelineCommand.Ok;
     }
 }

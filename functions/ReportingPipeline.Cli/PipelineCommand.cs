@@ -22,6 +22,7 @@ internal static class PipelineCommand
         TemplateCommand.Create(),
         HostCommand.Create(),
         UploadCommand.Create(),
+        UsersCommand.Create(),
         GenerateCommand.Create(),
         PowerBiCommand.Create(),
     };

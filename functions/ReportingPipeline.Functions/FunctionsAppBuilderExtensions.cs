@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Hosting;
+using ReportingPipeline.Hosting.Portal;
 
 namespace ReportingPipeline.Functions;
 
@@ -17,11 +18,13 @@ public static class FunctionsAppBuilderExtensions
     /// logs kept, and the pipeline's handlers (storage from the <c>Storage</c> section).
     /// </summary>
     /// <remarks>
-    /// No <c>ConfigureFunctionsWebApplication()</c>: that is the ASP.NET Core integration for HTTP triggers, and this
-    /// app has none.
+    /// <c>ConfigureFunctionsWebApplication()</c> is the ASP.NET Core integration: the station portal's HTTP triggers
+    /// take an <c>HttpRequest</c> and answer with what the same handlers answer under <c>pipeline host --portal</c>.
     /// </remarks>
     public static FunctionsApplicationBuilder AddReportingPipelineFunctions(this FunctionsApplicationBuilder builder)
     {
+        builder.ConfigureFunctionsWebApplication();
+
         builder.Services
             .AddApplicationInsightsTelemetryWorkerService()
             .ConfigureFunctionsApplicationInsights();
@@ -40,6 +43,7 @@ public static class FunctionsAppBuilderExtensions
         });
 
         builder.AddReportingPipeline();
+        builder.Services.AddStationPortal();
         return builder;
     }
 }

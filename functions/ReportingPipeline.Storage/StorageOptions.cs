@@ -33,4 +33,7 @@ public sealed class StorageOptions
 
     /// <summary>The table that holds the submission ledger (letters and digits only).</summary>
     public string LedgerTable { get; set; } = "SubmissionLedger";
+
+    /// <summary>The station portal's table of who may act for which station (letters and digits only).</summary>
+    public string StationUsersTable { get; set; } = Portal.TableStationUsers.DefaultTableName;
 }

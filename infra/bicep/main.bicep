@@ -42,6 +42,12 @@ param powerBiScope string = 'https://analysis.windows.net/powerbi/api/.default'
 @description('Entra ID authority host of the app identity\'s tokens: the deployment cloud\'s (https://login.microsoftonline.com/ in the global cloud, https://login.chinacloudapi.cn/ in China).')
 param powerBiAuthorityHost string = environment().authentication.loginEndpoint
 
+@description('Station portal: client id of the Entra ID app registration that App Service Authentication signs station staff in with. Empty: the app still requires authentication, so the portal stays closed until it is set.')
+param portalClientId string = ''
+
+@description('Station portal: the tenant that issues the staff\'s tokens (the province\'s, or an Entra External ID tenant for staff outside it).')
+param portalTenantId string = tenant().tenantId
+
 @description('Replication of the data and marts accounts (the host account is always locally redundant).')
 @allowed([
   'Standard_LRS'
@@ -99,11 +105,15 @@ var dataStorageAccountName = take('stdata${environmentName}${suffix}', 24)
 var martsStorageAccountName = take('stmarts${environmentName}${suffix}', 24)
 var hostStorageAccountName = take('sthost${environmentName}${suffix}', 24)
 var functionAppName = 'func-${baseName}-${suffix}'
+// The station portal's origin: the app's default host name (the page is served by the app at /api/portal).
+var portalOrigin = 'https://${functionAppName}${environment().name == 'AzureChinaCloud' ? '.chinacloudsites.cn' : '.azurewebsites.net'}'
 // The service in azure.yaml whose code azd deploys to the function app.
 var azdServiceName = 'pipeline'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
 var ledgerTableName = 'ledger'
+// Who may act for which station in the portal (`pipeline users`); table names allow no underscore.
+var stationUsersTableName = 'StationUsers'
 var appInsightsName = 'appi-${baseName}'
 var eventGridSystemTopicName = 'evgt-${baseName}-storage'
 var tags = {
@@ -150,6 +160,10 @@ module dataStorage 'modules/storage-account.bicep' = {
     containers: dataContainers
     tables: [
       ledgerTableName
+      stationUsersTableName
+    ]
+    corsOrigins: [
+      portalOrigin
     ]
     auditLog: true
     auditWorkspaceId: monitoring.outputs.workspaceId
@@ -226,6 +240,9 @@ module functionApp 'modules/function-app.bicep' = {
     martsStorageAccountName: martsStorageAccountName
     deploymentContainerName: deploymentContainerName
     ledgerTableName: ledgerTableName
+    stationUsersTableName: stationUsersTableName
+    portalClientId: portalClientId
+    portalOpenIdIssuer: '${environment().authentication.loginEndpoint}${portalTenantId}/v2.0'
     appInsightsName: appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -356,6 +373,9 @@ output dataBlobEndpoint string = dataStorage.outputs.blobEndpoint
 @description('Power BI: Azure Data Lake Storage Gen2 connector URL of the marts.')
 output martsUrl string = '${martsStorage.outputs.dfsEndpoint}marts'
 output functionAppName string = functionApp.outputs.name
+@description('The station portal: stations open this address and sign in.')
+output portalUrl string = '${portalOrigin}/.auth/login/aad?post_login_redirect_uri=/api/portal'
+
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output eventGridSystemTopicName string = eventGrid.outputs.systemTopicName
 // For azd: its hooks (infra/scripts/subscribe-eventgrid.sh) read the outputs as environment variables.

@@ -25,9 +25,30 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         }
 
         Assert.Equal(
-            ["BuildMarts", "CloseReportingPeriod", "IngestSubmission", "ReferenceDataChanged", "SubmissionSetAside"],
+            [
+                "BuildMarts", "CloseReportingPeriod", "IngestSubmission",
+                "PortalHome", "PortalIssueUpload", "PortalMe", "PortalPeriods", "PortalTemplate", "PortalUploadReport", "PortalUploads",
+                "ReferenceDataChanged", "SubmissionSetAside",
+            ],
             FunctionsAppHost.FunctionClasses.Select(t => t.Name));
         Assert.IsType<PipelineHandlers>(host.Services.GetRequiredService<IPipelineHandlers>());
+    }
+
+    [Fact]
+    public async Task PortalMe_WithoutThePlatformsPrincipal_Is401AndWithItListsNoStationForAStranger()
+    {
+        using var host = FunctionsAppHost.Build(DeployedApp.AppSettingsOn(azurite));
+        using var invocation = host.Services.CreateScope();
+        var me = FunctionsAppHost.Create<Portal.PortalMe>(invocation);
+
+        var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        Assert.Equal(401, Assert.IsType<Portal.PortalResult>(await me.RunAsync(anonymous, CancellationToken.None)).Response.Status);
+
+        var signedIn = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        signedIn.Headers[ReportingPipeline.Hosting.Portal.PortalHttp.PrincipalNameHeader] = "stranger@example.cn";
+        var answer = Assert.IsType<Portal.PortalResult>(await me.RunAsync(signedIn, CancellationToken.None)).Response;
+        Assert.Equal(200, answer.Status);
+        Assert.Contains("\"stations\":[]", System.Text.Encoding.UTF8.GetString(answer.Body.Span), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,6 +73,7 @@ public sealed class AccessTemplateTests
                 $"function-app:{RoleIds.StorageTableDataContributor}@host",
                 $"function-app:{RoleIds.StorageBlobDataContributor}@data",
                 $"function-app:{RoleIds.StorageTableDataContributor}@data",
+                $"function-app:{RoleIds.StorageBlobDelegator}@data",
                 $"function-app:{RoleIds.StorageBlobDataContributor}@marts",
             }.Order(StringComparer.Ordinal),
             known);

@@ -129,6 +129,8 @@ public sealed class FunctionAppTemplateTests
                 // The pipeline's data: contributor, never owner.
                 $"data:{RoleIds.StorageBlobDataContributor}",
                 $"data:{RoleIds.StorageTableDataContributor}",
+                // The station portal's user-delegation SAS.
+                $"data:{RoleIds.StorageBlobDelegator}",
                 $"marts:{RoleIds.StorageBlobDataContributor}",
                 $"[resourceId('Microsoft.Insights/components', parameters('appInsightsName'))]:{RoleIds.MonitoringMetricsPublisher}",
             }.Order(StringComparer.Ordinal),

@@ -144,7 +144,8 @@ public sealed class StorageTemplateTests
     {
         var table = Assert.Single(CompiledTemplates.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"),
             table => table.Scope.Name == "data-storage");
-        Assert.Equal(["ledger"], Strings(table.Scope.Resolve(JsonValue.Create("[parameters('tables')]"))));
+        // With it, the station portal's users (who may act for which station).
+        Assert.Equal(["ledger", "StationUsers"], Strings(table.Scope.Resolve(JsonValue.Create("[parameters('tables')]"))));
     }
 
     [Fact]

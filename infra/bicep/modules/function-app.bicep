@@ -34,6 +34,15 @@ param deploymentContainerName string
 @description('Submission ledger table name (data account).')
 param ledgerTableName string
 
+@description('The station portal\'s users table (data account).')
+param stationUsersTableName string
+
+@description('Client id of the Entra ID app registration the station portal signs staff in with; empty leaves no provider (every request is refused).')
+param portalClientId string
+
+@description('OpenID issuer of the staff\'s tenant, e.g. https://login.microsoftonline.com/{tenant}/v2.0.')
+param portalOpenIdIssuer string
+
 @description('Application Insights component (existing, in this resource group).')
 param appInsightsName string
 
@@ -83,6 +92,8 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   // Host tables; the submission ledger (data account).
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  // Sign user-delegation keys (the portal's one-blob upload SAS); the SAS carries no more than the app's own data role.
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
   // Entra ID-authenticated telemetry into Application Insights (local auth is off).
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -192,6 +203,10 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           value: ledgerTableName
         }
         {
+          name: 'Storage__StationUsersTable'
+          value: stationUsersTableName
+        }
+        {
           name: 'BuildMartsSchedule'
           value: martsSchedule
         }
@@ -263,6 +278,60 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   name: 'scm'
   properties: {
     allow: false
+  }
+}
+
+// App Service Authentication in front of every request: station staff sign in with Entra ID (or Entra External ID)
+// and the platform passes X-MS-CLIENT-PRINCIPAL-NAME, which it strips from client requests. Unauthenticated calls
+// get 401 (the page links to /.auth/login/aad); the blob extension's Event Grid webhook authenticates with its key.
+resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [
+        '/runtime/webhooks/blobs'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: !empty(portalClientId)
+        registration: {
+          clientId: portalClientId
+          openIdIssuer: portalOpenIdIssuer
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${portalClientId}'
+            portalClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+}
+
+resource dataBlobDelegator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, site.id, roles.storageBlobDelegator)
+  scope: dataStorage
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDelegator)
+    description: 'Function app: user-delegation keys for the station portal\'s one-blob, create-only upload SAS.'
   }
 }
 

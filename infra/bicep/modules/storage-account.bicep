@@ -37,6 +37,9 @@ param containers string[]
 @description('Tables of the account.')
 param tables string[] = []
 
+@description('Origins whose pages may upload blobs straight to this account (the station portal); empty for none.')
+param corsOrigins string[] = []
+
 @description('Send the blob audit log (who wrote or deleted what) to Log Analytics.')
 param auditLog bool = false
 
@@ -101,6 +104,32 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01'
   parent: account
   name: 'default'
   properties: {
+    // The station portal's page PUTs uploads straight here with a one-blob SAS: that origin, that verb, nothing else.
+    cors: {
+      corsRules: empty(corsOrigins)
+        ? []
+        : [
+            {
+              allowedOrigins: corsOrigins
+              allowedMethods: [
+                'PUT'
+                'OPTIONS'
+              ]
+              allowedHeaders: [
+                'x-ms-blob-type'
+                'x-ms-version'
+                'x-ms-client-request-id'
+                'content-type'
+                'content-length'
+              ]
+              exposedHeaders: [
+                'x-ms-request-id'
+                'etag'
+              ]
+              maxAgeInSeconds: 3600
+            }
+          ]
+    }
     isVersioningEnabled: versioning
     deleteRetentionPolicy: {
       enabled: softDeleteRetentionDays > 0

@@ -153,6 +153,10 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return Convert.FromBase64String(shot.GetProperty("data").GetString()!);
     }
 
+    /// <summary>Lets the page download files into <paramref name="folder"/> (as a person's "save" would).</summary>
+    public Task AllowDownloadsAsync(string folder, CancellationToken cancellationToken = default) =>
+        _devTools.SendAsync("Browser.setDownloadBehavior", new { behavior = "allow", downloadPath = folder }, cancellationToken: cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         try
