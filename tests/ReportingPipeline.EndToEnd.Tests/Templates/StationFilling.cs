@@ -20,9 +20,21 @@ internal static class StationFilling
     /// Types figures as text into the cells left blank (the open cells: prefilled codes and names are kept), and
     /// optionally retypes one header's label, keeping its key in brackets.
     /// </summary>
-    public static void FillIn(string path, (string Header, string Retyped)? retype = null)
+    public static void FillIn(string path, (string Header, string Retyped)? retype = null, string count = "3")
     {
         using var document = SpreadsheetDocument.Open(path, isEditable: true);
+        FillIn(document, retype, count);
+    }
+
+    /// <summary>The same, on a workbook in memory.</summary>
+    public static void FillIn(Stream workbookStream, (string Header, string Retyped)? retype = null, string count = "3")
+    {
+        using var document = SpreadsheetDocument.Open(workbookStream, isEditable: true);
+        FillIn(document, retype, count);
+    }
+
+    private static void FillIn(SpreadsheetDocument document, (string Header, string Retyped)? retype, string count)
+    {
         var workbook = document.WorkbookPart!;
         var strings = workbook.SharedStringTablePart!.SharedStringTable;
         var texts = strings.Elements<SharedStringItem>().Select(i => i.InnerText).ToList();
@@ -54,7 +66,7 @@ internal static class StationFilling
                     {
                         var value = station
                             ? StationValues.First(v => name.EndsWith($"({v.Key})", StringComparison.Ordinal)).Value
-                            : "3";
+                            : count;
                         cell.DataType = CellValues.InlineString;
                         cell.InlineString = new InlineString(new Text(value));
                     }
