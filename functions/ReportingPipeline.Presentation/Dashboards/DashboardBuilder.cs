@@ -85,9 +85,10 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
         var submissions = await marts.ReadAsync(MartTables.FctSubmission,
             ["period", "station_code", "status", "on_time", "received_at", "version", "errors", "warnings", "period_closed"],
             cancellationToken: cancellationToken);
+        // Information notes (a retyped header label) are not problems.
         var issues = await marts.ReadAsync(MartTables.FctValidationIssue,
             ["period", "station_code", "severity", "rule_id", "message_zh", "message_en"],
-            cancellationToken: cancellationToken);
+            keep: ("severity", severity => severity != "info"), cancellationToken: cancellationToken);
 
         return new DashboardData(
             DashboardData.SchemaId,
