@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command: installs what the tests need from the project's own files (Azurite from
-# package-lock.json; Chromium from Debian's packages; the Bicep CLI arrives with `dotnet restore` from
+# package-lock.json; Chromium and LibreOffice Calc from Debian's packages; the Bicep CLI arrives with `dotnet restore` from
 # NuGet), then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,15 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null
   else
     echo "The dashboard test needs Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2
+  fi
+fi
+# The template test opens a filled-in template in headless LibreOffice Calc and saves it again (Debian's package).
+if [ ! -x /usr/bin/soffice ] && [ -z "${SOFFICE_PATH:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  else
+    echo "The template test needs LibreOffice Calc at /usr/bin/soffice: sudo apt-get install libreoffice-calc-nogui" >&2
   fi
 fi
 dotnet test ReportingPipeline.Local.slnf --configuration Release "$@"

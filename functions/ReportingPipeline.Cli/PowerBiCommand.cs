@@ -9,15 +9,17 @@ internal static class PowerBiCommand
     public static Command Create()
     {
         var output = CommandOptions.Out("DIR", "The folder to write (the repository's powerbi/ by default).", required: false, fallback: "powerbi");
-        var command = new Command("powerbi", "Regenerates the Power BI project, Power Query scripts and measures from the mart declarations.") { output };
-        command.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed.GetValue(output)!, parsed.InvocationConfiguration.Output, cancellationToken));
+        var reference = CommandOptions.Reference(required: false);
+        reference.Description = "The folder holding regions.csv and stations.csv: adds a row-level security role per city and district.";
+        var command = new Command("powerbi", "Regenerates the Power BI project, Power Query scripts and measures from the mart declarations.") { output, reference };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed.GetValue(output)!, parsed.GetValue(reference), parsed.InvocationConfiguration.Output, cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string output, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(string output, string? referenceFolder, TextWriter stdout, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(output);
-        var files = PowerBiProject.Files();
+        var files = PowerBiProject.Files(referenceFolder is null ? null : ReferenceFiles.Load(referenceFolder));
         var written = 0;
         foreach (var (name, text) in files)
         {

@@ -42,8 +42,9 @@ internal static class ReportText
         text.AppendLine(CultureInfo.InvariantCulture, $"  错误 errors: {report.Errors}, 提示 warnings: {report.Warnings}");
         foreach (var issue in report.Issues)
         {
-            var severity = issue.Severity == Severity.Error ? "错误 ERROR  " : "提示 WARNING";
-            var place = string.Join(" ", new[]
+            var severity = issue.Severity switch { Severity.Error => "错误 ERROR  ", Severity.Warning => "提示 WARNING", _ => "说明 INFO   " };
+            var cell = WorkbookPlace.IsWorkbook(report.FileName) ? WorkbookPlace.Of(issue)?.Cell : null;
+            var place = cell ?? string.Join(" ", new[]
             {
                 issue.Location.Source,
                 issue.Location.Row is { } row ? $"行{row}" : null,

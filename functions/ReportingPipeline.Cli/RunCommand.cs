@@ -12,7 +12,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var input = new Option<string>("--input") { HelpName = "DIR", Description = "The folder to import: reference/ and submissions/, laid out like the containers.", DefaultValueFactory = _ => "sample-data" };
+        var input = new Option<string>("--input") { HelpName = "DIR", Description = "The folder to import: reference/ and submissions/, laid out like the containers (and _now.txt, the clock when --now is not given).", DefaultValueFactory = _ => "sample-data" };
         var store = CommandOptions.Store("The store folder: containers as sub-folders, the ledger, the marts, dashboard.html.", required: false, fallback: ".pipeline");
         var now = CommandOptions.Now();
         var verbose = CommandOptions.Flag("--verbose", "Log every step instead of drawing a progress bar.");
@@ -31,6 +31,17 @@ internal static class RunCommand
         if (!Directory.Exists(input))
         {
             throw new UsageException($"No input folder {input} (it should hold reference/ and submissions/).");
+        }
+
+        // The sample carries its clock (sample-data/_now.txt) so that a fresh clone's first run is the documented one.
+        var clockFile = Path.Combine(input, "_now.txt");
+        if (now is null && File.Exists(clockFile))
+        {
+            var text = (await File.ReadAllTextAsync(clockFile, cancellationToken)).Trim();
+            now = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var fromFile)
+                ? fromFile
+                : throw new UsageException($"{clockFile} holds '{text}', not an ISO 8601 time (e.g. 2026-12-02T09:00:00+08:00).");
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Clock: {fromFile:yyyy-MM-dd'T'HH:mm:sszzz} (from {clockFile}; --now overrides it)."));
         }
 
         TimeProvider time = now is { } fixedNow ? new FixedTimeProvider(fixedNow) : TimeProvider.System;
@@ -61,7 +72,7 @@ internal static class RunCommand
 
         if (summary.LatestPeriod is { } latest)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Reporting in {latest} (accepted / expected stations):");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Reporting in {latest} (accepted / expected stations, from agg_region_month):");
             foreach (var city in summary.ReportingByCity)
             {
                 var rate = city.Rate is { } r ? r.ToString("P1", CultureInfo.InvariantCulture) : "-";

@@ -38,12 +38,13 @@ public static class SubmissionCsvZipWriter
     /// Writes the zip to <paramref name="destination"/>. The encoding's preamble (a UTF-8 BOM, for
     /// <see cref="Utf8WithBom"/>) starts each CSV.
     /// </summary>
-    public static void Write(Stream destination, Submission submission, Encoding encoding, CsvHeaderStyle headers = CsvHeaderStyle.Keys)
+    /// <param name="entryName">The name of a section's entry; <see cref="SectionDefinition.CsvFileName"/> unless given (the sample's zip-slip case).</param>
+    public static void Write(Stream destination, Submission submission, Encoding encoding, CsvHeaderStyle headers = CsvHeaderStyle.Keys, Func<SectionDefinition, string>? entryName = null)
     {
         using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var section in SubmissionContract.Sections)
         {
-            var entry = zip.CreateEntry(section.CsvFileName, CompressionLevel.Optimal);
+            var entry = zip.CreateEntry(entryName?.Invoke(section) ?? section.CsvFileName, CompressionLevel.Optimal);
             entry.LastWriteTime = EntryTime;
             using var stream = entry.Open();
             var preamble = encoding.GetPreamble();

@@ -11,7 +11,7 @@ public static class SubmissionJsonWriter
 {
     public static void Write(Stream destination, Submission submission)
     {
-        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true, Encoder = PipelineJson.Options.Encoder });
+        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = false, Encoder = PipelineJson.Options.Encoder });
         json.WriteStartObject();
         json.WriteString("schema", SubmissionContract.SchemaId);
         foreach (var section in SubmissionContract.Sections)

@@ -22,6 +22,13 @@ public sealed record SyntheticDatasetOptions
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 }
 
+/// <summary>The shares of station-months written as <c>.xlsx</c> and <c>.json</c>; the rest are CSV zips.</summary>
+public readonly record struct FormatShares(double Xlsx, double Json)
+{
+    /// <summary>What the generator writes unless told otherwise: 40 % workbooks, 30 % JSON, 30 % zips.</summary>
+    public static readonly FormatShares Default = new(0.4, 0.3);
+}
+
 /// <summary>Counts of what was written.</summary>
 public sealed record SyntheticDatasetSummary(
     int Stations,
@@ -150,14 +157,16 @@ public static class SyntheticDataset
     /// The files of one station-month, deterministic in the seed: a format per station-month (stations tend
     /// to resubmit in the format they first used), file names as people write them, zips in UTF-8 or GB18030.
     /// </summary>
-    public static IReadOnlyList<WrittenFile> Render(StationMonthPlan plan, int seed, Action<Stream, Submission>? xlsxWriter = null)
+    /// <param name="formats">The shares of station-months in <c>.xlsx</c> and <c>.json</c> when <paramref name="xlsxWriter"/> is given (the rest <c>.zip</c>); <see cref="FormatShares.Default"/> unless given.</param>
+    public static IReadOnlyList<WrittenFile> Render(StationMonthPlan plan, int seed, Action<Stream, Submission>? xlsxWriter = null, FormatShares? formats = null)
     {
+        var shares = formats ?? FormatShares.Default;
         var random = SeededRandom.For(seed, 4, long.Parse(plan.Station.StationCode, CultureInfo.InvariantCulture), plan.Period.Key);
         var chineseName = random.NextDouble() < 0.3;
         var baseName = chineseName
             ? $"{plan.Station.Name}{plan.Period.Year}年{plan.Period.Month}月报表"
             : $"{plan.Station.StationCode}_{plan.Period}";
-        var format = PickFormat(random, xlsxWriter is not null);
+        var format = PickFormat(random, xlsxWriter is not null, shares);
         var files = new List<WrittenFile>();
         foreach (var upload in plan.Uploads)
         {
@@ -170,7 +179,7 @@ public static class SyntheticDataset
 
             if (upload.Kind == UploadKind.Correction && random.NextDouble() < 0.2)
             {
-                format = PickFormat(random, xlsxWriter is not null);
+                format = PickFormat(random, xlsxWriter is not null, shares);
             }
 
             var suffix = upload.Attempt == 1 ? string.Empty : chineseName ? $"（修改{upload.Attempt - 1}）" : $"_v{upload.Attempt}";
@@ -200,10 +209,11 @@ public static class SyntheticDataset
         return files;
     }
 
-    private static string PickFormat(Random random, bool xlsx) => (xlsx, random.NextDouble()) switch
+    private static string PickFormat(Random random, bool xlsx, FormatShares shares) => (xlsx, random.NextDouble()) switch
     {
-        (true, < 0.4) => "xlsx",
-        (true, < 0.7) or (false, < 0.5) => "json",
+        (true, var roll) when roll < shares.Xlsx => "xlsx",
+        (true, var roll) when roll < shares.Xlsx + shares.Json => "json",
+        (false, < 0.5) => "json",
         _ => "zip",
     };
 

@@ -171,14 +171,14 @@ public sealed class FunctionsOnAzuriteTests(AzuriteFixture azurite) : IDisposabl
         return builder.Build();
     }
 
-    /// <summary>The sample's uploads in their recorded order, a second apart within a station-month so upload order is unambiguous.</summary>
+    /// <summary>The sample's subset (<see cref="SampleSubset"/>) in its recorded order, a second apart within a station-month so upload order is unambiguous.</summary>
     private static async Task<List<string>> UploadSampleAsync(BlobServiceClient blobs)
     {
         await UploadReferenceAsync(blobs);
         var submissions = Path.Combine(SampleData, "submissions");
         var container = blobs.GetBlobContainerClient(Containers.Submissions);
         await container.CreateIfNotExistsAsync();
-        var order = File.ReadLines(Path.Combine(submissions, "_uploads.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        var order = SampleSubset.Uploads(SampleData).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in order)
         {

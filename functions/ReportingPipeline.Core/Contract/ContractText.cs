@@ -63,4 +63,26 @@ public static class ContractText
 
         return builder.ToString().Trim();
     }
+
+    /// <summary>
+    /// Splits a normalised header of the form <c>label (key)</c> (the template's, or a retyped label over the
+    /// template's key) into its label and key; null when the header has no bracketed key at its end.
+    /// </summary>
+    public static (string Label, string Key)? SplitLabelAndKey(string normalizedHeader)
+    {
+        if (!normalizedHeader.EndsWith(')'))
+        {
+            return null;
+        }
+
+        var open = normalizedHeader.LastIndexOf('(');
+        if (open <= 0)
+        {
+            return null;
+        }
+
+        var key = normalizedHeader[(open + 1)..^1].Trim();
+        var label = normalizedHeader[..open].Trim();
+        return key.Length == 0 || label.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? null : (label, key);
+    }
 }

@@ -54,12 +54,26 @@ public sealed record FieldDefinition(string Key, string Label, FieldKind Kind, b
     /// <summary>The header the template writes: <c>走访居民人次 (resident_visits)</c>.</summary>
     public string TemplateHeader => $"{Label} ({Key})";
 
-    /// <summary>True when a header cell names this field: by key, by label, or as <c>label (key)</c>.</summary>
+    /// <summary>
+    /// True when a header cell names this field: by key, by label, or as <c>any label (key)</c>, matched by the
+    /// key in brackets whatever the label before it (an older template, a label someone retyped).
+    /// </summary>
     public bool IsNamedBy(string header)
     {
         var h = ContractText.NormalizeHeader(header);
         return string.Equals(h, Key, StringComparison.OrdinalIgnoreCase)
             || string.Equals(h, Label, StringComparison.Ordinal)
-            || string.Equals(h, ContractText.NormalizeHeader(TemplateHeader), StringComparison.OrdinalIgnoreCase);
+            || (ContractText.SplitLabelAndKey(h) is { } parts && string.Equals(parts.Key, Key, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// The label written before the key when a header names this field as <c>label (key)</c> with a label other
+    /// than the contract's (a retyped or older one), for the report to note; null for every other header.
+    /// </summary>
+    public string? UnexpectedLabel(string header) =>
+        ContractText.SplitLabelAndKey(ContractText.NormalizeHeader(header)) is { } parts
+        && string.Equals(parts.Key, Key, StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(parts.Label, Label, StringComparison.Ordinal)
+            ? parts.Label
+            : null;
 }

@@ -17,8 +17,18 @@ public sealed record SectionDefinition(
     SectionShape Shape,
     IReadOnlyList<FieldDefinition> Fields,
     IReadOnlyList<string> KeyFields,
-    bool MayBeEmpty)
+    bool MayBeEmpty,
+    IReadOnlyList<FieldDefinition>? Annotations = null)
 {
+    /// <summary>
+    /// Columns (or key-value rows) the template writes for people and the reader skips: the village's name
+    /// beside its code, the station's name, the template version. Never data, never an unknown column.
+    /// </summary>
+    public IReadOnlyList<FieldDefinition> AnnotationColumns => Annotations ?? [];
+
+    /// <summary>The annotation a header cell names, or null.</summary>
+    public FieldDefinition? FindAnnotation(string header) => AnnotationColumns.FirstOrDefault(f => f.IsNamedBy(header));
+
     /// <summary>The field with this key; throws for a key the contract does not have (a bug, not bad input).</summary>
     public FieldDefinition this[string key] =>
         Fields.FirstOrDefault(f => f.Key == key) ?? throw new KeyNotFoundException($"Section {Key} has no field {key}.");
@@ -37,7 +47,7 @@ public sealed record SectionDefinition(
 
         return string.Equals(n, Key, StringComparison.OrdinalIgnoreCase)
             || string.Equals(n, Label, StringComparison.Ordinal)
-            || string.Equals(n, $"{Label} ({Key})", StringComparison.OrdinalIgnoreCase);
+            || (ContractText.SplitLabelAndKey(n) is { } parts && string.Equals(parts.Key, Key, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The sheet name the template uses.</summary>

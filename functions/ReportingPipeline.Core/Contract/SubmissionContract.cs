@@ -14,6 +14,15 @@ public static class SubmissionContract
 
     public static readonly FieldDefinition KeyValueValueColumn = new("value", "填报值", FieldKind.Text);
 
+    /// <summary>The village's name beside its code in the template (read past, never data).</summary>
+    public static readonly FieldDefinition VillageName = new("village_name", "村居名称", FieldKind.Text);
+
+    /// <summary>The station's name under its code in the template (read past, never data).</summary>
+    public static readonly FieldDefinition StationName = new("station_name", "社工站名称", FieldKind.Text);
+
+    /// <summary>The version of the template a workbook was written from (read past, never data).</summary>
+    public static readonly FieldDefinition TemplateVersion = new("template_version", "模板版本", FieldKind.Text);
+
     public static readonly EnumDefinition TargetGroups = new("target_group",
     [
         new("elderly", "老年人"),
@@ -44,7 +53,8 @@ public static class SubmissionContract
         new("volunteer_hours", "志愿服务时长", FieldKind.Hours),
     ],
     KeyFields: [],
-    MayBeEmpty: false);
+    MayBeEmpty: false,
+    Annotations: [StationName, TemplateVersion]);
 
     public static readonly SectionDefinition Visits = new("visits", "走访", SectionShape.Rows,
     [
@@ -55,7 +65,8 @@ public static class SubmissionContract
         new("newly_identified", "新发现困难群众数", FieldKind.Count),
     ],
     KeyFields: ["village_code"],
-    MayBeEmpty: false);
+    MayBeEmpty: false,
+    Annotations: [VillageName]);
 
     public static readonly SectionDefinition Services = new("services", "服务", SectionShape.Rows,
     [
@@ -67,7 +78,8 @@ public static class SubmissionContract
         new("people_served", "服务人次", FieldKind.Count),
     ],
     KeyFields: ["village_code", "target_group"],
-    MayBeEmpty: true);
+    MayBeEmpty: true,
+    Annotations: [VillageName]);
 
     public static readonly SectionDefinition Hotline = new("hotline", "热线", SectionShape.Rows,
     [

@@ -94,7 +94,7 @@ internal sealed class FactFiles : IAsyncDisposable
                 _issues.Strings("sha256").Add(reported.Sha256);
                 _issues.Int32s("issue_number").Add(++number);
                 _issues.Strings("rule_id").Add(issue.RuleId);
-                _issues.Strings("severity").Add(issue.Severity == Severity.Error ? "error" : "warning");
+                _issues.Strings("severity").Add(issue.Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "info" });
                 _issues.Strings("category").Add(issue.Category);
                 _issues.Strings("section").Add(issue.Section);
                 _issues.Strings("field").Add(issue.Field);

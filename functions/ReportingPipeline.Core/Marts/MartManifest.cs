@@ -118,7 +118,8 @@ internal static class MartFingerprint
         MartTables.All.Select(t => new
         {
             t.Name,
-            Layout = t.Layout.ToString(),
+            // The partition folders' name is part of the layout: renaming them rebuilds every file under the new names.
+            Layout = t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=" : t.Layout.ToString(),
             Columns = t.Columns.Select(c => $"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}"),
         })));
 

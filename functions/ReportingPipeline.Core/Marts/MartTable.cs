@@ -43,13 +43,20 @@ public enum MartLayout
     /// <summary>One file, <c>{table}/{table}.parquet</c>.</summary>
     Single,
 
-    /// <summary>One file per month, <c>{table}/period=YYYY-MM/part-0.parquet</c>.</summary>
+    /// <summary>
+    /// One file per month, <c>{table}/month=YYYY-MM/part-0.parquet</c>. The folder key (<c>month</c>) is not a column
+    /// of the files, which carry the month as their <c>period</c> DATE column: a hive-style read of the table folder
+    /// (DuckDB, Spark, DataFusion) then gets <c>period</c> as DATE from the files, with no clash between the two.
+    /// </summary>
     ByPeriod,
 }
 
 /// <summary>A mart table, declared once: the writer, the manifest, the tests and the Power BI files read this.</summary>
 public sealed record MartTable(string Name, string Grain, MartLayout Layout, string Description, IReadOnlyList<MartColumn> Columns)
 {
+    /// <summary>The hive-style key of a partition folder (<c>month=YYYY-MM</c>); never the name of a column.</summary>
+    public const string PartitionKey = "month";
+
     public bool IsPartitioned => Layout == MartLayout.ByPeriod;
 
     public MartColumn this[string name] =>
@@ -72,6 +79,6 @@ public sealed record MartTable(string Name, string Grain, MartLayout Layout, str
     public string FileName(Period? period = null) => Layout switch
     {
         MartLayout.Single => $"{Name}/{Name}.parquet",
-        _ => $"{Name}/period={period ?? throw new ArgumentNullException(nameof(period), $"{Name} is partitioned by period.")}/part-0.parquet",
+        _ => $"{Name}/{PartitionKey}={period ?? throw new ArgumentNullException(nameof(period), $"{Name} is partitioned by period.")}/part-0.parquet",
     };
 }

@@ -30,6 +30,9 @@ internal sealed class GuardedArchive : IDisposable
         }
     }
 
+    /// <summary>Every entry, folders included, in archive order.</summary>
+    public IReadOnlyCollection<ZipArchiveEntry> Entries => _archive.Entries;
+
     /// <summary>Every entry that is a file (not a folder), in archive order.</summary>
     public IEnumerable<ZipArchiveEntry> Files => _archive.Entries.Where(e => !e.FullName.EndsWith('/') && !e.FullName.EndsWith('\\'));
 

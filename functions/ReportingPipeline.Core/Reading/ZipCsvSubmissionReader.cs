@@ -17,6 +17,12 @@ internal static class ZipCsvSubmissionReader
         }
 
         using var archive = GuardedArchive.Open(bytes, limits);
+        // Nothing is extracted here, but the raw upload is kept and someone may unzip it later (zip slip).
+        if (archive.Entries.Select(e => UnsafeEntryName(e.FullName)).FirstOrDefault(u => u is not null) is { } unsafeName)
+        {
+            return RawSubmission.Unreadable(SubmissionFormat.ZipCsv, unsafeName);
+        }
+
         var issues = new List<ValidationIssue>();
         var sections = new List<RawSection>();
         var fileOf = new Dictionary<SectionDefinition, string>();
@@ -60,5 +66,24 @@ internal static class ZipCsvSubmissionReader
         }
 
         return new RawSubmission(SubmissionFormat.ZipCsv, sections, issues);
+    }
+
+    /// <summary>
+    /// The <see cref="RuleCatalogue.UnsafeEntryName"/> issue of an entry name that an unzip tool could write outside
+    /// its target folder (absolute, a drive letter, a <c>..</c> segment) or that tools split differently (a backslash).
+    /// </summary>
+    internal static ValidationIssue? UnsafeEntryName(string name)
+    {
+        (string? Zh, string? En) reason = name switch
+        {
+            _ when name.StartsWith('/') || name.StartsWith('\\') => ("绝对路径", "an absolute path"),
+            [var letter, ':', ..] when char.IsAsciiLetter(letter) => ("含盘符", "a drive letter"),
+            _ when name.Split('/', '\\').Any(segment => segment == "..") => ("含“..”上级目录", "a '..' segment"),
+            _ when name.Contains('\\', StringComparison.Ordinal) => ("含反斜杠", "a backslash"),
+            _ => (null, null),
+        };
+        return reason.Zh is null
+            ? null
+            : RuleCatalogue.UnsafeEntryName.Issue(SourceLocation.File, value: name, args: ReadIssues.Reason(reason.Zh, reason.En!));
     }
 }

@@ -78,18 +78,33 @@ public static class ReportWriter
                 .Append("<th>工作表<br><span class=\"en\">Sheet</span></th>")
                 .Append("<th>行<br><span class=\"en\">Row</span></th>")
                 .Append("<th>列<br><span class=\"en\">Column</span></th>")
+                .Append("<th>单元格<br><span class=\"en\">Cell</span></th>")
                 .Append("<th>填写值<br><span class=\"en\">Value</span></th>")
                 .Append("<th>问题<br><span class=\"en\">Problem</span></th>")
                 .Append("<th>怎么改<br><span class=\"en\">What to do</span></th>")
                 .Append("</tr></thead>\n<tbody>\n");
+            var workbook = WorkbookPlace.IsWorkbook(report.FileName);
             foreach (var issue in report.Issues.OrderByDescending(i => i.Severity))
             {
-                var error = issue.Severity == Severity.Error;
-                page.Append("<tr class=\"").Append(error ? "error" : "warning").Append("\">")
-                    .Append("<td>").Append(error ? "错误<br><span class=\"en\">Error</span>" : "提示<br><span class=\"en\">Warning</span>").Append("</td>")
-                    .Append("<td>").Append(H(issue.Location.Source ?? issue.Section ?? "—")).Append("</td>")
+                var place = workbook ? WorkbookPlace.Of(issue) : null;
+                var (rowCss, kind) = issue.Severity switch
+                {
+                    Severity.Error => ("error", "错误<br><span class=\"en\">Error</span>"),
+                    Severity.Warning => ("warning", "提示<br><span class=\"en\">Warning</span>"),
+                    _ => ("info", "说明<br><span class=\"en\">Note</span>"),
+                };
+                var sheet = place?.SheetLabel is { } sheetLabel && issue.Location.Source is { } source && source != sheetLabel
+                    ? $"{sheetLabel}（{source}）"
+                    : place?.SheetLabel ?? issue.Location.Source ?? issue.Section ?? "—";
+                var column = place?.ColumnLabel is { } columnLabel
+                    ? issue.Location.Column is { } letter ? $"{columnLabel}（{letter}）" : columnLabel
+                    : issue.Location.Column ?? "—";
+                page.Append("<tr class=\"").Append(rowCss).Append("\">")
+                    .Append("<td>").Append(kind).Append("</td>")
+                    .Append("<td>").Append(H(sheet)).Append("</td>")
                     .Append("<td>").Append(issue.Location.Row?.ToString(CultureInfo.InvariantCulture) ?? "—").Append("</td>")
-                    .Append("<td>").Append(H(issue.Location.Column ?? "—")).Append("</td>")
+                    .Append("<td>").Append(H(column)).Append("</td>")
+                    .Append("<td>").Append(place?.Cell is { } cell ? "<code>" + H(cell) + "</code>" : "—").Append("</td>")
                     .Append("<td class=\"value\">").Append(issue.Value is null ? "—" : "<code>" + H(SafeText.Value(issue.Value)) + "</code>").Append("</td>")
                     .Append("<td>").Append(H(issue.MessageZh)).Append("<br><span class=\"en\">").Append(H(issue.MessageEn)).Append("</span>")
                     .Append("<br><small>").Append(H(issue.RuleId)).Append("</small></td>")
@@ -170,7 +185,7 @@ public static class ReportWriter
         .counts li{background:#fff;border-radius:8px;padding:8px 14px}.counts li.error b{color:#cf222e}.counts li.warning b{color:#9a6700}
         table{width:100%;border-collapse:collapse;background:#fff}
         th,td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}
-        th{background:#eaeef2}tr.error td:first-child{color:#cf222e;font-weight:600}tr.warning td:first-child{color:#9a6700;font-weight:600}
+        th{background:#eaeef2}tr.error td:first-child{color:#cf222e;font-weight:600}tr.warning td:first-child{color:#9a6700;font-weight:600}tr.info td:first-child{color:#57606a}
         td.value code{white-space:pre-wrap;word-break:break-all}
         footer{margin-top:24px;color:#59636e;font-size:.85em}
         """;
@@ -210,7 +225,7 @@ public static class ReportWriter
             r.Deadline,
             r.OnTime,
             new ReportCounts(r.Errors, r.Warnings, r.Counts?.Visits, r.Counts?.Services, r.Counts?.Hotline, r.Counts?.Funds, r.Counts?.VillagesExpected, r.Counts?.VillagesVisited),
-            r.Issues.OrderByDescending(i => i.Severity).Select(ReportIssue.Of).ToList());
+            r.Issues.OrderByDescending(i => i.Severity).Select(i => ReportIssue.Of(i, WorkbookPlace.IsWorkbook(r.FileName))).ToList());
     }
 
     private sealed record ReportCounts(int Errors, int Warnings, int? Visits, int? Services, int? Hotline, int? Funds, int? VillagesExpected, int? VillagesVisited);
@@ -224,25 +239,36 @@ public static class ReportWriter
         string? Source,
         int? Row,
         string? Column,
+        string? SheetLabel,
+        string? ColumnLabel,
+        string? Cell,
         string? Value,
         string MessageZh,
         string MessageEn,
         string ActionZh,
         string ActionEn)
     {
-        public static ReportIssue Of(ValidationIssue i) => new(
-            i.RuleId,
-            i.Severity,
-            i.Category,
-            i.Section,
-            i.Field,
-            SafeText.Neutralize(i.Location.Source),
-            i.Location.Row,
-            SafeText.Neutralize(i.Location.Column),
-            SafeText.Value(i.Value),
-            SafeText.Neutralize(i.MessageZh)!,
-            SafeText.Neutralize(i.MessageEn)!,
-            i.ActionZh,
-            i.ActionEn);
+        /// <summary>The issue as the JSON report carries it; for a workbook, with the Chinese sheet and column labels and the Excel cell.</summary>
+        public static ReportIssue Of(ValidationIssue i, bool workbook)
+        {
+            var place = workbook ? WorkbookPlace.Of(i) : null;
+            return new(
+                i.RuleId,
+                i.Severity,
+                i.Category,
+                i.Section,
+                i.Field,
+                SafeText.Neutralize(i.Location.Source),
+                i.Location.Row,
+                SafeText.Neutralize(i.Location.Column),
+                place?.SheetLabel,
+                place?.ColumnLabel,
+                SafeText.Neutralize(place?.Cell),
+                SafeText.Value(i.Value),
+                SafeText.Neutralize(i.MessageZh)!,
+                SafeText.Neutralize(i.MessageEn)!,
+                i.ActionZh,
+                i.ActionEn);
+        }
     }
 }

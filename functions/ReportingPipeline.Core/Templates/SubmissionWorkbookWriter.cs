@@ -12,10 +12,15 @@ namespace ReportingPipeline.Core.Templates;
 /// Writes the Excel workbook stations fill in: an instructions sheet, then one sheet per section with the
 /// contract's headers (<c>走访居民人次 (resident_visits)</c>), drop-downs for enums and number checks for
 /// counts and amounts. A template is simply a submission whose keys are prefilled and whose figures are blank.
+/// Each village code has its name beside it, the station sheet carries the station's name, the month and the
+/// template version, and the sheets are protected (no password) so that only the cells a station fills are open.
 /// </summary>
 public static class SubmissionWorkbookWriter
 {
     public const string InstructionsSheetName = "填报说明";
+
+    /// <summary>Recorded in every workbook (station sheet, <c>模板版本 (template_version)</c>); raised when the layout changes.</summary>
+    public const string TemplateVersion = "2026.12";
 
     /// <summary>Rows below the prefilled ones that still get drop-downs and number checks, for rows a station adds.</summary>
     private const int SpareValidatedRows = 200;
@@ -25,6 +30,9 @@ public static class SubmissionWorkbookWriter
     private const uint HeaderStyle = 1;
     private const uint TextStyle = 2;
     private const uint TitleStyle = 3;
+    private const uint KeyStyle = 4;
+    private const uint InputStyle = 5;
+    private const uint InputTextStyle = 6;
 
     /// <summary>The blank template of a station's month: every village, village × target group and fund source prefilled.</summary>
     public static void WriteTemplate(Stream output, ReferenceData reference, string stationCode, Period period) =>
@@ -60,7 +68,9 @@ public static class SubmissionWorkbookWriter
         foreach (var section in SubmissionContract.Sections)
         {
             var rows = SubmissionFields.RowsByKey(submission, section);
-            var worksheet = section.Shape == SectionShape.KeyValue ? KeyValueSheet(section, rows[0], strings) : RowsSheet(section, rows, strings);
+            var worksheet = section.Shape == SectionShape.KeyValue
+                ? KeyValueSheet(section, rows[0], reference, strings)
+                : RowsSheet(section, rows, reference, strings);
             AddSheet(workbookPart, sheets, section.TemplateSheetName, worksheet);
         }
 
@@ -91,11 +101,12 @@ public static class SubmissionWorkbookWriter
             "广东兜底民生服务社会工作双百工程 · 社工站月度数据报表 / Shuangbai social work station monthly report",
             $"社工站 Station：{station.StationCode} {stationName}",
             $"填报月份 Month：{period}",
+            $"模板版本 Template version：{TemplateVersion}",
             string.Create(CultureInfo.InvariantCulture, $"截止时间 Deadline：{deadline:yyyy-MM-dd HH:mm}（北京时间 / Beijing time）"),
             string.Empty,
             "1. 每个工作表是一部分数据，请勿修改工作表名称和表头。/ Each sheet is one section: do not rename sheets or header cells.",
             "2. 空白表示未填报；没有发生请填 0。人数、次数填写非负整数。/ A blank cell means not reported: write 0 for none. Counts are whole numbers ≥ 0.",
-            "3. 村居代码、服务对象、资金来源已预填，请勿改动；热线表每条热线一行，本站无热线可不填。/ Village codes, target groups and fund sources are prefilled: keep them. Hotline: one row per line, or none.",
+            "3. 村居代码、村居名称、服务对象、资金来源已预填并锁定，只需填写白色单元格；热线表每条热线一行，本站无热线可不填。/ Village codes and names, target groups and fund sources are prefilled and locked: fill in the open cells only. Hotline: one row per line, or none.",
             "4. 金额以元为单位，最多 2 位小数；志愿服务时长最多 1 位小数。/ Amounts in yuan with at most 2 decimals; volunteer hours with at most 1.",
             $"5. 上传位置 Upload to：submissions/{period}/{station.StationCode}/（文件名 file name）.xlsx",
         ];
@@ -128,44 +139,63 @@ public static class SubmissionWorkbookWriter
             new Columns(
                 new Column { Min = 1, Max = 1, Width = 22, CustomWidth = true },
                 new Column { Min = 2, Max = 2, Width = 40, CustomWidth = true }),
-            data);
+            data,
+            Protection());
     }
 
-    private static Worksheet KeyValueSheet(SectionDefinition section, IReadOnlyDictionary<string, object?> values, SharedStrings strings)
+    private static Worksheet KeyValueSheet(SectionDefinition section, IReadOnlyDictionary<string, object?> values, ReferenceData? reference, SharedStrings strings)
     {
+        var stationCode = values.GetValueOrDefault("station_code") as string;
+        var stationName = stationCode is null ? null : reference?.FindStation(stationCode)?.Name;
         var data = new SheetData(new Row(
             TextCell(strings, "A", 1, SubmissionContract.KeyValueFieldColumn.TemplateHeader, HeaderStyle),
             TextCell(strings, "B", 1, SubmissionContract.KeyValueValueColumn.TemplateHeader, HeaderStyle)) { RowIndex = 1 });
         var validations = new List<DataValidation>();
         var rowNumber = 1u;
-        foreach (var field in section.Fields)
+        // The station's name under its code, the template version last: both read past by the reader.
+        var lines = section.Fields.Select(f => (Field: f, Value: values.GetValueOrDefault(f.Key), Locked: SectionParser.HeaderFields.Contains(f))).ToList();
+        if (section.FindAnnotation(SubmissionContract.StationName.Key) is { } nameRow && stationName is not null)
+        {
+            lines.Insert(1, (nameRow, stationName, true));
+        }
+
+        if (section.FindAnnotation(SubmissionContract.TemplateVersion.Key) is { } versionRow)
+        {
+            lines.Add((versionRow, TemplateVersion, true));
+        }
+
+        foreach (var (field, value, locked) in lines)
         {
             rowNumber++;
-            var row = new Row(TextCell(strings, "A", rowNumber, field.TemplateHeader, DefaultStyle)) { RowIndex = rowNumber };
-            if (ValueCell(strings, field, "B", rowNumber, values.GetValueOrDefault(field.Key)) is { } cell)
+            var row = new Row(TextCell(strings, "A", rowNumber, field.TemplateHeader, KeyStyle)) { RowIndex = rowNumber };
+            if (ValueCell(strings, field, "B", rowNumber, value, locked) is { } cell)
             {
                 row.AppendChild(cell);
             }
 
             data.AppendChild(row);
-            if (Check(field, $"B{rowNumber}") is { } validation)
+            if (!locked && Check(field, $"B{rowNumber}") is { } validation)
             {
                 validations.Add(validation);
             }
         }
 
         return Sheet(
-            [new Column { Min = 1, Max = 1, Width = 30, CustomWidth = true }, new Column { Min = 2, Max = 2, Width = 24, CustomWidth = true }],
+            [
+                new Column { Min = 1, Max = 1, Width = 30, CustomWidth = true, Style = KeyStyle },
+                new Column { Min = 2, Max = 2, Width = 24, CustomWidth = true, Style = InputStyle },
+            ],
             data,
             validations);
     }
 
-    private static Worksheet RowsSheet(SectionDefinition section, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, SharedStrings strings)
+    private static Worksheet RowsSheet(SectionDefinition section, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, ReferenceData? reference, SharedStrings strings)
     {
+        var columns = Layout(section);
         var header = new Row { RowIndex = 1 };
-        for (var i = 0; i < section.Fields.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            header.AppendChild(TextCell(strings, SourceLocation.ColumnLetter(i), 1, section.Fields[i].TemplateHeader, HeaderStyle));
+            header.AppendChild(TextCell(strings, SourceLocation.ColumnLetter(i), 1, columns[i].Field.TemplateHeader, HeaderStyle));
         }
 
         var data = new SheetData(header);
@@ -174,10 +204,13 @@ public static class SubmissionWorkbookWriter
         {
             rowNumber++;
             var row = new Row { RowIndex = rowNumber };
-            for (var i = 0; i < section.Fields.Count; i++)
+            for (var i = 0; i < columns.Count; i++)
             {
-                var field = section.Fields[i];
-                if (ValueCell(strings, field, SourceLocation.ColumnLetter(i), rowNumber, values.GetValueOrDefault(field.Key)) is { } cell)
+                var (field, locked) = columns[i];
+                var value = field == SubmissionContract.VillageName
+                    ? values.GetValueOrDefault("village_code") is string code ? reference?.FindRegion(code)?.Name : null
+                    : values.GetValueOrDefault(field.Key);
+                if (ValueCell(strings, field, SourceLocation.ColumnLetter(i), rowNumber, value, locked) is { } cell)
                 {
                     row.AppendChild(cell);
                 }
@@ -187,34 +220,51 @@ public static class SubmissionWorkbookWriter
         }
 
         var lastValidated = rowNumber + SpareValidatedRows;
-        var columns = new List<Column>();
+        var sheetColumns = new List<Column>();
         var validations = new List<DataValidation>();
-        for (var i = 0; i < section.Fields.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            var field = section.Fields[i];
+            var (field, locked) = columns[i];
             var letter = SourceLocation.ColumnLetter(i);
-            var column = new Column
+            // Codes typed into a text column stay text: 440103001001 does not become 4.40103E+11.
+            var text = field.Kind is FieldKind.Code or FieldKind.Text or FieldKind.Period;
+            sheetColumns.Add(new Column
             {
                 Min = (uint)i + 1,
                 Max = (uint)i + 1,
                 Width = Math.Max(12, Math.Min(40, field.TemplateHeader.Length * 1.6)),
                 CustomWidth = true,
-            };
+                Style = locked ? KeyStyle : text ? InputTextStyle : InputStyle,
+            });
 
-            // Codes typed into a text column stay text: 440103001001 does not become 4.40103E+11.
-            if (field.Kind is FieldKind.Code or FieldKind.Text or FieldKind.Period)
-            {
-                column.Style = TextStyle;
-            }
-
-            columns.Add(column);
-            if (Check(field, string.Create(CultureInfo.InvariantCulture, $"{letter}2:{letter}{lastValidated}")) is { } validation)
+            if (!locked && Check(field, string.Create(CultureInfo.InvariantCulture, $"{letter}2:{letter}{lastValidated}")) is { } validation)
             {
                 validations.Add(validation);
             }
         }
 
-        return Sheet(columns, data, validations);
+        return Sheet(sheetColumns, data, validations);
+    }
+
+    /// <summary>
+    /// The columns of a rows sheet: the section's fields with the village's name after its code, and whether each
+    /// is locked. The keys the template prefills (villages, target groups, fund sources) are locked; the hotline's
+    /// lines are the station's to add, so its sheet is open.
+    /// </summary>
+    private static List<(FieldDefinition Field, bool Locked)> Layout(SectionDefinition section)
+    {
+        var prefilled = section != SubmissionContract.Hotline;
+        var columns = new List<(FieldDefinition, bool)>();
+        foreach (var field in section.Fields)
+        {
+            columns.Add((field, prefilled && section.KeyFields.Contains(field.Key)));
+            if (field.Key == "village_code" && section.FindAnnotation(SubmissionContract.VillageName.Key) is { } name)
+            {
+                columns.Add((name, true));
+            }
+        }
+
+        return columns;
     }
 
     private static Worksheet Sheet(IEnumerable<Column> columns, SheetData data, List<DataValidation> validations)
@@ -226,7 +276,7 @@ public static class SubmissionWorkbookWriter
         {
             WorkbookViewId = 0,
         };
-        var worksheet = new Worksheet(new SheetViews(view), new Columns(columns), data);
+        var worksheet = new Worksheet(new SheetViews(view), new Columns(columns), data, Protection());
         if (validations.Count > 0)
         {
             worksheet.AppendChild(new DataValidations(validations) { Count = (uint)validations.Count });
@@ -235,19 +285,39 @@ public static class SubmissionWorkbookWriter
         return worksheet;
     }
 
-    /// <summary>The cell of a value: text as a shared string, numbers as numeric cells, enums as their Chinese label; null for missing.</summary>
-    private static Cell? ValueCell(SharedStrings strings, FieldDefinition field, string column, uint row, object? value) => value switch
+    /// <summary>
+    /// Sheet protection without a password: it keeps prefilled codes and names from being typed over by accident,
+    /// not out of reach (the reader checks everything anyway). Selecting, formatting and sorting stay allowed.
+    /// </summary>
+    private static SheetProtection Protection() => new()
+    {
+        Sheet = true,
+        Objects = true,
+        Scenarios = true,
+        FormatCells = false,
+        FormatColumns = false,
+        FormatRows = false,
+        Sort = false,
+        AutoFilter = false,
+    };
+
+    /// <summary>
+    /// The cell of a value: text as a shared string, numbers as numeric cells, enums as their Chinese label; null
+    /// for missing. Locked cells (codes, names) are shaded; the others are open for the station.
+    /// </summary>
+    private static Cell? ValueCell(SharedStrings strings, FieldDefinition field, string column, uint row, object? value, bool locked) => value switch
     {
         null => null,
         long or int or decimal or double => new Cell
         {
             CellReference = column + row.ToString(CultureInfo.InvariantCulture),
             CellValue = new CellValue(SubmissionFields.Text(value)!),
+            StyleIndex = locked ? KeyStyle : InputStyle,
         },
         _ => TextCell(
             strings, column, row,
             field.Enum?.Find(SubmissionFields.Text(value)!)?.Label ?? SubmissionFields.Text(value)!,
-            field.Kind is FieldKind.Code or FieldKind.Period or FieldKind.Text ? TextStyle : DefaultStyle),
+            locked ? KeyStyle : field.Kind is FieldKind.Code or FieldKind.Period or FieldKind.Text ? InputTextStyle : InputStyle),
     };
 
     private static Cell TextCell(SharedStrings strings, string column, uint row, string text, uint style)
@@ -313,16 +383,20 @@ public static class SubmissionWorkbookWriter
         new Fills(
             new Fill(new PatternFill { PatternType = PatternValues.None }),
             new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
-            new Fill(new PatternFill(new ForegroundColor { Rgb = "FFDDEBF7" }) { PatternType = PatternValues.Solid }))
-        { Count = 3 },
+            new Fill(new PatternFill(new ForegroundColor { Rgb = "FFDDEBF7" }) { PatternType = PatternValues.Solid }),
+            new Fill(new PatternFill(new ForegroundColor { Rgb = "FFF2F2F2" }) { PatternType = PatternValues.Solid }))
+        { Count = 4 },
         new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 },
         new CellStyleFormats(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 }) { Count = 1 },
         new CellFormats(
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
             new CellFormat { NumberFormatId = 49, FontId = 1, FillId = 2, BorderId = 0, FormatId = 0, ApplyFont = true, ApplyFill = true, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 0, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true })
-        { Count = 4 },
+            new CellFormat { NumberFormatId = 0, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true },
+            new CellFormat { NumberFormatId = 49, FontId = 0, FillId = 3, BorderId = 0, FormatId = 0, ApplyFill = true, ApplyNumberFormat = true },
+            new CellFormat(new Protection { Locked = false }) { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyProtection = true },
+            new CellFormat(new Protection { Locked = false }) { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyProtection = true })
+        { Count = 7 },
         new CellStyles(new CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
 
     /// <summary>The workbook's shared string table, each text stored once.</summary>

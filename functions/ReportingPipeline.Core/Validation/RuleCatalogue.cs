@@ -103,6 +103,10 @@ public static class RuleCatalogue
         "上传位置“{value}”不符合要求，应为 月份/社工站代码/文件名。", "Upload path '{value}' is not {period}/{station}/{file}.",
         "请上传到 submissions/年-月/社工站代码/ 目录下，例如 2026-10/440103001/report.xlsx。", "Upload under submissions/YYYY-MM/station-code/, e.g. 2026-10/440103001/report.xlsx.");
 
+    public static readonly ValidationRule UnsafeEntryName = new("file.unsafe_entry_name", Severity.Error, File,
+        "压缩包内的文件名“{value}”不安全（{reason}），解压时可能写到压缩包以外的位置，系统拒绝接收。", "Archive entry name '{value}' is unsafe ({reason_en}): unzipped, it could land outside the target folder, so the file is refused.",
+        "请只把 station.csv、visits.csv 等文件直接放在压缩包根目录，重新压缩后上传。", "Put station.csv, visits.csv and the other CSV files directly at the zip's top level, zip them again and upload.");
+
     public static readonly ValidationRule BadEncoding = new("file.encoding", Severity.Error, File,
         "文件“{value}”的文字编码无法识别（应为 UTF-8 或 GB18030）。", "The text encoding of '{value}' is not recognised (expected UTF-8 or GB18030).",
         "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新打包上传。", "Save as 'CSV UTF-8 (Comma delimited)' in Excel, zip again and upload.");
@@ -172,6 +176,10 @@ public static class RuleCatalogue
     public static readonly ValidationRule UnknownColumn = new("structure.unknown_column", Severity.Warning, Structure,
         "“{section}”表中的列“{value}”无法识别，已忽略。", "Column '{value}' in section '{section}' is not recognised and was ignored.",
         "如该列为自行添加，可删除；如为模板列，请勿修改列名。", "Delete it if you added it; if it is a template column, do not rename it.");
+
+    public static readonly ValidationRule HeaderLabel = new("structure.header_label", Severity.Info, Structure,
+        "“{section}”表的列“{value}”按括号中的代码识别为“{label}”（{field}）。", "Column '{value}' in section '{section}' was matched by its key to '{field}' ({label}).",
+        "无需处理；下次可使用最新模板。", "Nothing to do; next time, use the latest template.");
 
     public static readonly ValidationRule UnknownSection = new("structure.unknown_section", Severity.Warning, Structure,
         "工作表（或文件）“{value}”无法识别，已忽略。", "Sheet (or file) '{value}' is not recognised and was ignored.",
@@ -262,10 +270,10 @@ public static class RuleCatalogue
     /// <summary>Every rule, for documentation, reports and tests.</summary>
     public static readonly IReadOnlyList<ValidationRule> All =
     [
-        UnsupportedType, Unreadable, TooLarge, ArchiveBomb, Encrypted, MacroEnabled, BadPath, BadEncoding, BadSchema,
+        UnsupportedType, Unreadable, TooLarge, ArchiveBomb, UnsafeEntryName, Encrypted, MacroEnabled, BadPath, BadEncoding, BadSchema,
         StationMissing, StationMalformed, StationMismatch, UnknownStation, StationNotOpen,
         PeriodMissing, PeriodMalformed, PeriodMismatch, PeriodInFuture, PeriodTooEarly,
-        MissingSection, MissingColumn, MissingOptionalColumn, DuplicateColumn, UnknownColumn, UnknownSection, TooManyRows,
+        MissingSection, MissingColumn, MissingOptionalColumn, DuplicateColumn, UnknownColumn, HeaderLabel, UnknownSection, TooManyRows,
         NotCount, BadHours, BadMoney, UnknownEnum, BlankRequired, TextTooLong, VillageNotInTown, DuplicateKey,
         CertifiedExceedsWorkers, ResolvedExceedsServed, SupportSumMismatch, SpentExceedsReceived,
         VillagesNotVisited, NoActivity, CertifiedShareLow, FarAboveHistory,

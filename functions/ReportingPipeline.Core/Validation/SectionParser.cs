@@ -85,6 +85,11 @@ internal static class SectionParser
             }
 
             var field = definition.FindField(header.Text);
+            if (field is null && definition.FindAnnotation(header.Text) is not null)
+            {
+                continue;
+            }
+
             if (field is null)
             {
                 issues.Add(RuleCatalogue.UnknownColumn.Issue(header.Location, definition.Key, value: header.Text, args: Args(definition)));
@@ -96,6 +101,7 @@ internal static class SectionParser
             else
             {
                 letters[field.Key] = header.Location.Column ?? SourceLocation.ColumnLetter(i);
+                NoteUnexpectedLabel(definition, field, header, issues);
             }
         }
 
@@ -147,11 +153,18 @@ internal static class SectionParser
             }
 
             var field = definition.FindField(nameCell.Text);
+            if (field is null && definition.FindAnnotation(nameCell.Text) is not null)
+            {
+                continue;
+            }
+
             if (field is null)
             {
                 issues.Add(RuleCatalogue.UnknownColumn.Issue(nameCell.Location, definition.Key, value: nameCell.Text, args: Args(definition)));
                 continue;
             }
+
+            NoteUnexpectedLabel(definition, field, nameCell, issues);
 
             if (!firstRows.TryAdd(field.Key, row.Row))
             {
@@ -174,6 +187,15 @@ internal static class SectionParser
 
         var letters = definition.Fields.ToDictionary(f => f.Key, _ => valueLetter, StringComparer.Ordinal);
         return new ParsedSection(definition, true, raw.SourceName, [new ParsedRow(new SourceLocation(raw.SourceName, null, null), cells)], letters);
+    }
+
+    /// <summary>A header matched by its bracketed key under a label that is not the contract's: information, not an error.</summary>
+    private static void NoteUnexpectedLabel(SectionDefinition definition, FieldDefinition field, RawCell header, List<ValidationIssue> issues)
+    {
+        if (field.UnexpectedLabel(header.Text) is not null)
+        {
+            issues.Add(RuleCatalogue.HeaderLabel.Issue(header.Location, definition.Key, field.Key, header.Text, Args(definition, field)));
+        }
     }
 
     private static int? IndexOf(IReadOnlyList<RawCell> headers, FieldDefinition column)

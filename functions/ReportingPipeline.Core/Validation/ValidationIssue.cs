@@ -1,8 +1,15 @@
 namespace ReportingPipeline.Core.Validation;
 
+/// <summary>How much an issue weighs, least first (reports list the heaviest first).</summary>
 public enum Severity
 {
+    /// <summary>Noted for the station; changes nothing (a retyped header label over the right key).</summary>
+    Info,
+
+    /// <summary>Accepted, but reported.</summary>
     Warning,
+
+    /// <summary>Rejects the file.</summary>
     Error,
 }
 

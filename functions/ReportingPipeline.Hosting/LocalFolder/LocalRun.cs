@@ -10,7 +10,7 @@ using ReportingPipeline.Storage.LocalFolder;
 
 namespace ReportingPipeline.Hosting.LocalFolder;
 
-/// <summary>The stations expected and reported in one city for one month.</summary>
+/// <summary>The stations expected and reported in one city for one month, as <c>agg_region_month</c> has them.</summary>
 public sealed record CityReporting(string CityCode, string CityName, int Expected, int Reported)
 {
     public double? Rate => Expected == 0 ? null : (double)Reported / Expected;
@@ -37,7 +37,6 @@ public sealed class LocalRun(
     LocalFolderBlobStore store,
     ISubmissionLedger ledger,
     IPipelineHandlers handlers,
-    ReferenceStore references,
     ILoggerFactory loggers)
 {
     public async Task<RunSummary> RunAsync(string inputRoot, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
@@ -85,29 +84,41 @@ public sealed class LocalRun(
             Path.Combine(store.Root, Containers.Marts), Path.Combine(store.Root, Containers.Reports), dashboard);
     }
 
-    /// <summary>Reporting per city for the latest month with any upload.</summary>
+    /// <summary>
+    /// Reporting per city as the marts have it (<c>agg_region_month</c>, level <c>city</c>), for the month the
+    /// dashboard leads with: the latest closed month, or the latest month when none is closed yet. These are the
+    /// numbers an analyst sees in Power BI, not a second computation from the ledger.
+    /// </summary>
     private async Task<(Period?, IReadOnlyList<CityReporting>)> ReportingByCityAsync(CancellationToken cancellationToken)
     {
-        var entries = new List<LedgerEntry>();
-        await foreach (var entry in ledger.ListAsync(cancellationToken: cancellationToken))
-        {
-            entries.Add(entry);
-        }
-
-        if (entries.Count == 0)
+        var manifest = await MartManifest.ReadAsync(store, loggers.CreateLogger<LocalRun>(), cancellationToken);
+        if (manifest is null || manifest.Periods.Count == 0)
         {
             return (null, []);
         }
 
-        var latest = entries.Max(e => e.Period);
-        var reference = await references.GetAsync(cancellationToken);
-        var reported = entries.Where(e => e.Period == latest && e.CurrentVersion > 0).Select(e => e.StationCode).ToHashSet(StringComparer.Ordinal);
-        var byCity = reference.StationsOpenIn(latest)
-            .GroupBy(s => reference.Lineage(s.StationCode).FirstOrDefault(r => r.Level == Core.Reference.RegionLevel.City)?.Code ?? "?")
-            .Select(g => new CityReporting(g.Key, reference.FindRegion(g.Key)?.Name ?? g.Key, g.Count(), g.Count(s => reported.Contains(s.StationCode))))
+        var marts = new MartTableReader(store, manifest);
+        var months = await marts.ReadAsync(MartTables.DimPeriod, ["date", "closed"], cancellationToken: cancellationToken);
+        var periods = Enumerable.Range(0, months.Count).Select(i => (Period: Period.Of(months.Date("date", i)!.Value), Closed: months.Bool("closed", i) ?? false)).OrderBy(m => m.Period).ToList();
+        if (periods.Count == 0)
+        {
+            return (null, []);
+        }
+
+        var closedMonths = periods.Where(m => m.Closed).ToList();
+        var shown = closedMonths.Count > 0 ? closedMonths[^1].Period : periods[^1].Period;
+        var rows = await marts.ReadAsync(MartTables.AggRegionMonth, ["period", "level", "region_code", "region_name", "stations_expected", "stations_reported"],
+            new HashSet<Period> { shown }, ("level", level => level == "city"), cancellationToken);
+        var byCity = Enumerable.Range(0, rows.Count)
+            .Where(i => rows.PeriodOf(i) == shown)
+            .Select(i => new CityReporting(
+                rows.String("region_code", i)!,
+                rows.String("region_name", i) ?? rows.String("region_code", i)!,
+                (int)(rows.Long("stations_expected", i) ?? 0),
+                (int)(rows.Long("stations_reported", i) ?? 0)))
             .OrderBy(c => c.CityCode, StringComparer.Ordinal)
             .ToList();
-        return (latest, byCity);
+        return (shown, byCity);
     }
 
     public static LocalRun Create(IServiceProvider services) => ActivatorUtilities.CreateInstance<LocalRun>(services);

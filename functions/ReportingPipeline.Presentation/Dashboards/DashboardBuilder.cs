@@ -3,14 +3,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Presentation.Measures;
 
 namespace ReportingPipeline.Presentation.Dashboards;
 
 /// <summary>
 /// Builds the dashboard anyone can open without Power BI: one self-contained HTML page (see
 /// <see cref="DashboardPage"/>) from the marts as the last build left them, read through <see cref="IBlobStore"/>.
-/// Every figure comes from the marts (the rollups' ratios are not recomputed, only summed across provinces
-/// the way the marts sum them), so the page and Power BI never disagree.
+/// The headline figures and the figures by level are computed from the fact tables by the declarations of
+/// <see cref="MeasureCatalogue"/>, the same declarations the Power BI measures are generated from; the status tree,
+/// ranking and trends read <c>agg_region_month</c>.
 /// </summary>
 public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>? logger = null)
 {
@@ -40,6 +42,9 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
         "resident_visits", "client_visits", "funds_received", "funds_spent",
     ];
 
+    /// <summary>Village rows are embedded in the page's figures only up to this many villages (a national page would be too big).</summary>
+    public const int VillageFiguresLimit = 20_000;
+
     private static readonly string[] RegionColumns = ["period", "level", "region_code", "region_name", "parent_code"];
 
     /// <summary>The page for the marts in the store; null when no build has written a manifest with a month yet.</summary>
@@ -65,14 +70,25 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
         var shown = months.LastOrDefault(m => m.Closed) ?? months[^1];
         Period? previous = months.Any(m => m.Period == shown.Period.Previous) ? shown.Period.Previous : null;
 
+        var quarter = LatestClosedQuarter(months);
+        var evaluator = await ReadMeasuresAsync(marts, months, [shown.Period, .. previous is { } pm ? [pm] : Array.Empty<Period>(), .. quarter], cancellationToken);
+        var regions = await ReadRegionsAsync(marts, cancellationToken);
+        List<FigureSelection> figures = [Figures(evaluator, regions, "month", $"{shown.LabelZh}", shown.Period.ToString(), [shown.Period])];
+        if (quarter.Count > 0)
+        {
+            figures.Add(Figures(evaluator, regions, "quarter", $"{quarter[0].Year}年第{((quarter[0].Month - 1) / 3) + 1}季度",
+                $"{quarter[0].Year} Q{((quarter[0].Month - 1) / 3) + 1}", quarter));
+        }
+
         var rollups = await ReadRollupsAsync(marts, cancellationToken);
         var stations = await ReadStationsAsync(marts, cancellationToken);
         var submissions = await marts.ReadAsync(MartTables.FctSubmission,
             ["period", "station_code", "status", "on_time", "received_at", "version", "errors", "warnings", "period_closed"],
             cancellationToken: cancellationToken);
+        // Information notes (a retyped header label) are not problems.
         var issues = await marts.ReadAsync(MartTables.FctValidationIssue,
             ["period", "station_code", "severity", "rule_id", "message_zh", "message_en"],
-            cancellationToken: cancellationToken);
+            keep: ("severity", severity => severity != "info"), cancellationToken: cancellationToken);
 
         return new DashboardData(
             DashboardData.SchemaId,
@@ -82,11 +98,12 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
             shown.Closed,
             previous,
             months,
-            Kpis(rollups, shown.Period, previous),
+            Kpis(evaluator, shown.Period, previous),
             Cities(rollups, shown.Period, submissions, stations),
             Ranking(rollups, shown.Period),
             ProblemStations(submissions, issues, stations),
-            Trends(rollups, months));
+            Trends(rollups, months),
+            figures);
     }
 
     private static async Task<IReadOnlyList<DashboardMonth>> ReadMonthsAsync(MartTableReader marts, CancellationToken cancellationToken)
@@ -141,27 +158,89 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
         return places;
     }
 
-    private static IReadOnlyList<Kpi> Kpis(IReadOnlyList<Rollup> rollups, Period month, Period? previous)
+    private static IReadOnlyList<Kpi> Kpis(MeasureEvaluator evaluator, Period month, Period? previous)
     {
-        var top = TopLevel(rollups);
-        var now = top.Where(r => r.Period == month).ToList();
-        var before = previous is { } p ? top.Where(r => r.Period == p).ToList() : [];
         return [.. KpiMeasures.Select(k =>
         {
-            var value = Total(now, k.Measure);
-            var last = previous is null ? null : Total(before, k.Measure);
+            var measure = MeasureCatalogue.Get(k.Measure);
+            var value = All(measure, [month]);
+            var last = previous is { } p ? All(measure, [p]) : null;
             double? change = (value, last, k.Unit) switch
             {
                 ({ } v, { } l, KpiUnit.Ratio) => v - l,
                 ({ } v, { } l, _) when l != 0 => (v - l) / l,
                 _ => null,
             };
-            var measure = Measure(k.Measure);
-            var isRatio = measure.Kind == AggregateKind.Ratio;
+            var isRatio = measure.Additivity == Additivity.RatioOfSums;
             return new Kpi(k.Measure, k.LabelZh, k.LabelEn, k.Unit, value, last, change,
-                isRatio ? Total(now, measure.Numerator!) : null,
-                isRatio ? Total(now, measure.Denominator!) : null);
+                isRatio ? All(MeasureCatalogue.Get(measure.Numerator!), [month]) : null,
+                isRatio ? All(MeasureCatalogue.Get(measure.Denominator!), [month]) : null);
         })];
+
+        double? All(MeasureDefinition measure, Period[] months) =>
+            MeasureEvaluator.ValueOf(measure, evaluator.Evaluate(measure, months), RegionKey.All);
+    }
+
+    /// <summary>The latest calendar quarter whose three months are all covered and closed; empty when there is none.</summary>
+    private static IReadOnlyList<Period> LatestClosedQuarter(IReadOnlyList<DashboardMonth> months)
+    {
+        var closed = months.Where(m => m.Closed).Select(m => m.Period).ToHashSet();
+        return closed.Where(p => p.Month % 3 == 0)
+            .OrderDescending()
+            .Select(p => (IReadOnlyList<Period>)[p.Previous.Previous, p.Previous, p])
+            .FirstOrDefault(q => q.All(closed.Contains)) ?? [];
+    }
+
+    private static async Task<MeasureEvaluator> ReadMeasuresAsync(MartTableReader marts, IReadOnlyList<DashboardMonth> months, IEnumerable<Period> selected, CancellationToken cancellationToken)
+    {
+        // Only the months the page shows (its month, the month before, its quarter): the figures shown are not year to date.
+        var periods = selected.ToHashSet();
+        var facts = new Dictionary<MartTable, MartRows>();
+        foreach (var (table, columns) in MeasureEvaluator.Columns())
+        {
+            facts[table] = await marts.ReadAsync(table, [.. columns], periods, cancellationToken: cancellationToken);
+        }
+
+        var region = await marts.ReadAsync(MartTables.DimRegion, ["village_code", "town_code"], cancellationToken: cancellationToken);
+        return new MeasureEvaluator(
+            facts,
+            Enumerable.Range(0, region.Count).Select(i => (region.String("village_code", i)!, region.String("town_code", i)!)),
+            [.. months.Select(m => (m.Period, m.Closed))]);
+    }
+
+    /// <summary>Every region of dim_region at every level, top down, with its parent.</summary>
+    private static async Task<IReadOnlyList<(RegionKey Key, string Name, string? Parent)>> ReadRegionsAsync(MartTableReader marts, CancellationToken cancellationToken)
+    {
+        string[] levels = ["province", "city", "district", "town", "village"];
+        var rows = await marts.ReadAsync(MartTables.DimRegion, [.. levels.SelectMany(l => new[] { l + "_code", l + "_name" })], cancellationToken: cancellationToken);
+        var regions = new Dictionary<RegionKey, (string Name, string? Parent)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            string? parent = null;
+            foreach (var level in levels)
+            {
+                var code = rows.String(level + "_code", i)!;
+                regions.TryAdd(new RegionKey(level, code), (rows.String(level + "_name", i) ?? code, parent));
+                parent = code;
+            }
+        }
+
+        return [.. regions
+            .Where(r => r.Key.Level != MartTables.Levels[^1] || rows.Count <= VillageFiguresLimit)
+            .OrderBy(r => Array.IndexOf(levels, r.Key.Level)).ThenBy(r => r.Key.Code, StringComparer.Ordinal)
+            .Select(r => (r.Key, r.Value.Name, r.Value.Parent))];
+    }
+
+    private static FigureSelection Figures(MeasureEvaluator evaluator, IReadOnlyList<(RegionKey Key, string Name, string? Parent)> regions, string key, string labelZh, string labelEn, IReadOnlyList<Period> months)
+    {
+        var measures = MeasureCatalogue.All.Where(m => m.Time == MeasureTime.Selection).ToList();
+        var values = measures.ToDictionary(m => m.Key, m => evaluator.Evaluate(m, [.. months]), StringComparer.Ordinal);
+        return new FigureSelection(key, labelZh, labelEn, months, [.. regions.Select(r => new RegionMeasures(
+            r.Key.Level,
+            r.Key.Code,
+            r.Name,
+            r.Parent,
+            measures.ToDictionary(m => m.Key, m => MeasureEvaluator.ValueOf(m, values[m.Key], r.Key), StringComparer.Ordinal)))]);
     }
 
     private static IReadOnlyList<RegionStatus> Cities(IReadOnlyList<Rollup> rollups, Period month, MartRows submissions, IReadOnlyDictionary<string, StationPlace> stations)

@@ -7,6 +7,7 @@ namespace ReportingPipeline.Presentation.Dashboards;
 /// JSON for the charts, so a reader of the file can also take the figures out without scraping.
 /// </summary>
 /// <param name="Month">The month the headline, status table and ranking describe: the latest closed month, or the latest month when none is closed.</param>
+/// <param name="Figures">Every measure of the catalogue at every region of every level, for <paramref name="Month"/> and for the latest closed quarter.</param>
 /// <param name="PreviousMonth">The month before <paramref name="Month"/> when the marts cover it (month-on-month change).</param>
 public sealed record DashboardData(
     string Schema,
@@ -20,7 +21,8 @@ public sealed record DashboardData(
     IReadOnlyList<RegionStatus> Cities,
     IReadOnlyList<DistrictRank> Ranking,
     IReadOnlyList<ProblemStation> ProblemStations,
-    DashboardTrends Trends)
+    DashboardTrends Trends,
+    IReadOnlyList<FigureSelection> Figures)
 {
     public const string SchemaId = "shuangbai-dashboard/v1";
 }
@@ -131,3 +133,14 @@ public sealed record DashboardTrends(
 
 /// <summary>One region's values per month of <see cref="DashboardTrends.Months"/>.</summary>
 public sealed record RegionSeries(string Code, string Name, IReadOnlyList<double?> Values);
+
+/// <summary>
+/// The catalogue's measures (<see cref="Measures.MeasureCatalogue"/>, by key) for every region of every level, over
+/// <see cref="Months"/>: computed from the fact tables by the measures' declarations, as the Power BI model computes them.
+/// </summary>
+/// <param name="Key"><c>month</c> or <c>quarter</c>.</param>
+public sealed record FigureSelection(string Key, string LabelZh, string LabelEn, IReadOnlyList<Period> Months, IReadOnlyList<RegionMeasures> Regions);
+
+/// <summary>One region's measures in a <see cref="FigureSelection"/>; a null value is blank (undefined at that level, or nothing reported).</summary>
+/// <param name="Level">province, city, district, town or village.</param>
+public sealed record RegionMeasures(string Level, string Code, string Name, string? ParentCode, IReadOnlyDictionary<string, double?> Values);

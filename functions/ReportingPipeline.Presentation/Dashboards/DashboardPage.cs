@@ -44,6 +44,7 @@ public static class DashboardPage
         Trends(page);
         Status(page, data, month);
         Ranking(page, data, month);
+        Levels(page, data);
         Problems(page, data);
 
         page.Append("<footer>数据来源 <span class=\"en\">Source</span>: Parquet marts, build <code>").Append(H(data.BuildId)).Append("</code> · ")
@@ -191,6 +192,58 @@ public static class DashboardPage
         page.Append("</tbody>\n</table></div>\n");
         Chart(page, "chart-ranking", "每站服务人次前 15 位区县", "Top 15 districts by people served per station", "chart tall");
         page.Append("</div>\n</section>\n");
+    }
+
+    /// <summary>The measures shown in the figures-by-level tables (all of them are in the embedded data).</summary>
+    public static readonly IReadOnlyList<(string Key, KpiUnit Unit)> LevelColumns =
+    [
+        ("reporting_rate", KpiUnit.Ratio), ("on_time_rate", KpiUnit.Ratio), ("village_visit_coverage", KpiUnit.Ratio),
+        ("social_workers", KpiUnit.Count), ("certified_share", KpiUnit.Ratio), ("services_people_served", KpiUnit.Count),
+        ("hotline_calls", KpiUnit.Count), ("funds_spent", KpiUnit.Money), ("spend_rate", KpiUnit.Ratio),
+    ];
+
+    private static readonly Dictionary<string, string> LevelNames = new(StringComparer.Ordinal)
+    {
+        ["province"] = "省", ["city"] = "市", ["district"] = "区县", ["town"] = "镇街", ["village"] = "村居",
+    };
+
+    private static void Levels(StringBuilder page, DashboardData data)
+    {
+        page.Append("<section aria-labelledby=\"levels-title\">\n<h2 id=\"levels-title\">各级指标 <span class=\"en\">Figures by level</span></h2>\n")
+            .Append("<p class=\"note\">由指标目录的定义从事实表计算，与 Power BI 度量值相同：比率为分子分母汇总后相除；社工、持证社工人数取所选月份中最后一个有报送的月份；")
+            .Append("社工站的指标在村居一级为空。 <span class=\"en\">Computed from the fact tables by the measure catalogue, as the Power BI measures are: ratios of sums; ")
+            .Append("head counts at the last month of the selection with reports; station figures are blank for a village.</span></p>\n");
+        foreach (var selection in data.Figures)
+        {
+            page.Append("<details").Append(selection.Key == "month" ? " open" : string.Empty).Append(" data-figures=\"").Append(H(selection.Key)).Append("\"><summary>")
+                .Append(H(selection.LabelZh)).Append(" <span class=\"en\">").Append(H(selection.LabelEn)).Append("</span></summary>\n")
+                .Append("<div class=\"scroll\"><table>\n<thead><tr><th>级别 <span class=\"en\">Level</span></th><th>地区 <span class=\"en\">Region</span></th>");
+            foreach (var (key, _) in LevelColumns)
+            {
+                var measure = Measures.MeasureCatalogue.Get(key);
+                page.Append("<th class=\"n\">").Append(H(measure.Name)).Append(" <span class=\"en\">").Append(H(key)).Append("</span></th>");
+            }
+
+            page.Append("</tr></thead>\n<tbody>\n");
+            foreach (var region in selection.Regions)
+            {
+                page.Append("<tr data-level=\"").Append(H(region.Level)).Append("\" data-region=\"").Append(H(region.Code)).Append("\">")
+                    .Append("<td>").Append(H(LevelNames.GetValueOrDefault(region.Level, region.Level))).Append("</td>")
+                    .Append("<td>").Append(H(region.Name)).Append(" <span class=\"en\">").Append(H(region.Code)).Append("</span></td>");
+                foreach (var (key, unit) in LevelColumns)
+                {
+                    var value = region.Values.GetValueOrDefault(key);
+                    page.Append("<td class=\"n\" data-measure=\"").Append(H(key)).Append("\" data-value=\"").Append(Raw(value)).Append("\">")
+                        .Append(H(Format(value, unit))).Append("</td>");
+                }
+
+                page.Append("</tr>\n");
+            }
+
+            page.Append("</tbody>\n</table></div>\n</details>\n");
+        }
+
+        page.Append("</section>\n");
     }
 
     private static void Problems(StringBuilder page, DashboardData data)

@@ -22,9 +22,9 @@ public sealed record PowerBiColumnType(string MType, string DataType, string? Fo
         MartColumnType.Hours => new("Currency.Type", "decimal", "#,0.0", "sum"),
         MartColumnType.Ratio => new("type number", "double", "0.0%", "none"),
         MartColumnType.Date => new("type date", "dateTime", "yyyy-mm-dd", "none"),
-        // The Parquet timestamps are UTC (isAdjustedToUTC); datetimezone keeps the offset through Power Query and
-        // the model stores the UTC instant.
-        MartColumnType.Timestamp => new("type datetimezone", "dateTime", "yyyy-mm-dd hh:nn:ss", "none"),
+        // The Parquet timestamps are UTC instants (isAdjustedToUTC). The model has no time-zone type: the queries convert
+        // them explicitly to Beijing time (UTC+8) and load a plain datetime, whatever the refreshing machine's zone.
+        MartColumnType.Timestamp => new("type datetime", "dateTime", "yyyy-mm-dd hh:nn:ss", "none"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No Power BI type for this mart column type."),
     };
 }

@@ -1,5 +1,6 @@
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Presentation.Measures;
 
 namespace ReportingPipeline.Presentation.PowerBi;
 
@@ -11,27 +12,15 @@ namespace ReportingPipeline.Presentation.PowerBi;
 public sealed record PowerBiMeasure(MartTable Table, string Name, string Folder, string FormatString, string Expression, string Description);
 
 /// <summary>
-/// The measures analysts use, declared once: the TMDL model, <c>measures.dax</c> and the README are written from
-/// this list. Ratios divide summed numerators by summed denominators (never average a ratio), the same rule
-/// <c>agg_region_month</c> follows. Column references go through <see cref="Col"/>, which fails the generator when
-/// a mart column is renamed, so a measure cannot silently point at a column that no longer exists.
+/// The DAX of every measure of <see cref="MeasureCatalogue"/>, generated from its declaration so that a new measure cannot
+/// repeat the old mistakes: ratios are <c>DIVIDE</c> of two summed measures, head counts (stocks) are taken at the last
+/// month of the selection with data (<c>LASTNONBLANK</c>), month-on-month and year-to-date anchor at the latest
+/// <em>closed</em> month of the selection, and a station fact under the region hierarchy is filtered through the towns
+/// of the regions selected and is blank for a single village (it has no village). Column references go through
+/// <see cref="Col"/>, which fails the generator when a mart column is renamed.
 /// </summary>
 public static class PowerBiMeasures
 {
-    private const string Count = "#,0";
-    private const string Yuan = "#,0.00";
-    private const string Rate = "0.0%";
-    private const string Change = "+0.0%;-0.0%;0.0%";
-
-    private const string Reporting = "1 报送";
-    private const string Visits = "2 走访";
-    private const string Staff = "3 社工与志愿者";
-    private const string Services = "4 服务";
-    private const string Hotline = "5 热线";
-    private const string Funds = "6 经费";
-    private const string MonthOnMonth = "7 环比";
-    private const string YearToDate = "8 年累计";
-
     public const string StationsExpected = "应报站点数";
     public const string StationsReported = "已报站点数";
     public const string StationsNotReported = "未报站点数";
@@ -62,134 +51,136 @@ public static class PowerBiMeasures
     public const string FundsInKind = "实物折算";
     public const string SpendRate = "经费执行率";
 
-    /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
-    public static readonly IReadOnlyList<string> AcceptedStatuses = SubmissionStatuses.WithAcceptedVersion;
+    /// <summary>The DAX variable every anchored measure starts with: the latest closed month of the selection.</summary>
+    public const string LatestClosedMonthVariable = "LatestClosedMonth";
 
-    public static readonly IReadOnlyList<PowerBiMeasure> All = Build();
+    /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
+    public static IReadOnlyList<string> AcceptedStatuses => MeasureCatalogue.AcceptedStatuses;
+
+    public const string ReportingRateColor = "报送率颜色";
+    public const string CertifiedShareColor = "持证社工占比颜色";
+
+    private const string Good = "#2E7D32";
+    private const string Partly = "#EF6C00";
+    private const string Bad = "#C62828";
+
+    public static readonly IReadOnlyList<PowerBiMeasure> All =
+    [
+        .. MeasureCatalogue.All.Select(m => new PowerBiMeasure(m.Table!, m.Name, m.Folder, FormatString(m.Format), Expression(m), m.Description)),
+
+        // Conditional formatting against the programme's targets (field-value font colours of the report's tables).
+        new(MartTables.FctSubmission, ReportingRateColor, "9 格式", "General",
+            $"IF(ISBLANK([{ReportingRate}]), BLANK(), IF([{ReportingRate}] >= {Invariant(MeasureCatalogue.ReportingTarget)}, \"{Good}\", \"{Bad}\"))",
+            "Font colour of the reporting rate: green at the target (100 %), red below."),
+        new(MartTables.FctStationMonth, CertifiedShareColor, "9 格式", "General",
+            $"IF(ISBLANK([{CertifiedShare}]), BLANK(), IF([{CertifiedShare}] >= {Invariant(MeasureCatalogue.CertifiedShareLaterTarget)}, \"{Good}\", " +
+            $"IF([{CertifiedShare}] >= {Invariant(MeasureCatalogue.CertifiedShareEarlyTarget)}, \"{Partly}\", \"{Bad}\")))",
+            "Font colour of the certified share: green from 2/3 (the target from a station's third year), orange from 1/2 (the target of its first two years), red below."),
+    ];
+
+    private static string Invariant(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A column reference <c>table[column]</c>; throws when the mart table has no such column.</summary>
     public static string Col(MartTable table, string column) => $"{table.Name}[{table[column].Name}]";
 
-    private static List<PowerBiMeasure> Build()
+    public static string FormatString(MeasureFormat format) => format switch
     {
-        var submission = MartTables.FctSubmission;
-        var station = MartTables.FctStationMonth;
-        var visits = MartTables.FctVisits;
-        var services = MartTables.FctServices;
-        var hotline = MartTables.FctHotline;
-        var funds = MartTables.FctFunds;
-        var accepted = string.Join(", ", AcceptedStatuses.Select(s => $"\"{s}\""));
+        MeasureFormat.Count => "#,0",
+        MeasureFormat.Yuan => "#,0.00",
+        MeasureFormat.Rate => "0.0%",
+        MeasureFormat.Decimal => "#,0.0",
+        MeasureFormat.RelativeChange => "+0.0%;-0.0%;0.0%",
+        // The value is already in points (×100): no % sign, which would read as a relative change.
+        MeasureFormat.PointChange => "+0.0 个百分点;-0.0 个百分点;0.0 个百分点",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
 
-        List<PowerBiMeasure> measures =
-        [
-            new(submission, StationsExpected, Reporting, Count,
-                $"COUNTROWS({submission.Name})",
-                "Stations open in the month (one fct_submission row each)."),
-            new(submission, StationsReported, Reporting, Count,
-                $"CALCULATE(COUNTROWS({submission.Name}), {Col(submission, "status")} IN {{{accepted}}})",
-                "Expected stations with an accepted version (status accepted or accepted_with_warnings)."),
-            new(submission, StationsNotReported, Reporting, Count,
-                $"[{StationsExpected}] - [{StationsReported}]",
-                "Expected stations without an accepted version: status rejected (uploads, none accepted) or missing (no upload)."),
-            new(submission, StationsOnTime, Reporting, Count,
-                $"CALCULATE(COUNTROWS({submission.Name}), {Col(submission, "on_time")} = TRUE())",
-                "Expected stations whose accepted version arrived by the deadline (day 10 of the next month, 23:59 Asia/Shanghai)."),
-            new(submission, ReportingRate, Reporting, Rate,
-                $"DIVIDE([{StationsReported}], [{StationsExpected}])",
-                "Reporting rate: stations reported / stations expected."),
-            new(submission, OnTimeRate, Reporting, Rate,
-                $"DIVIDE([{StationsOnTime}], [{StationsExpected}])",
-                "On-time rate: stations on time / stations expected."),
+    /// <summary>The DAX of a declared measure.</summary>
+    public static string Expression(MeasureDefinition measure) => measure switch
+    {
+        { Time: MeasureTime.MonthOnMonth } => MonthOnMonth(measure),
+        { Time: MeasureTime.YearToDate } => YearToDate(measure),
+        // A count's blank (no row) is 0 over a non-zero denominator: no station reported is 0 %, not blank.
+        { Additivity: Additivity.RatioOfSums } when MeasureCatalogue.Get(measure.Numerator!).Aggregation != Aggregation.Sum =>
+            $"DIVIDE({Ref(measure.Numerator!)} + 0, {Ref(measure.Denominator!)})",
+        { Additivity: Additivity.RatioOfSums } => $"DIVIDE({Ref(measure.Numerator!)}, {Ref(measure.Denominator!)})",
+        { Aggregation: Aggregation.VillagesOfExpectedStations } => VillagesOfExpectedStations(),
+        _ when measure.IsVillageGrain => Aggregate(measure),
+        _ => StationScope(Aggregate(measure)),
+    };
 
-            new(visits, ResidentVisits, Visits, Count, $"SUM({Col(visits, "resident_visits")})", "Resident visits (走访居民人次)."),
-            new(visits, ClientVisits, Visits, Count, $"SUM({Col(visits, "client_visits")})", "Visits to civil-affairs clients (探访民政对象人次)."),
-            new(submission, VillagesExpected, Visits, Count,
-                $"SUMX({submission.Name}, RELATED({Col(MartTables.DimStation, "villages")}))",
-                "Villages of the towns whose station is expected, summed over the months selected."),
-            new(visits, VillagesVisited, Visits, Count,
-                $"COUNTROWS(FILTER({visits.Name}, {Col(visits, "resident_visits")} + {Col(visits, "client_visits")} > 0))",
-                "Village-months with at least one resident or client visit."),
-            new(visits, VillageVisitCoverage, Visits, Rate,
-                $"DIVIDE([{VillagesVisited}], [{VillagesExpected}])",
-                "Village visit coverage: villages visited / villages expected."),
+    private static string Ref(string key) => $"[{MeasureCatalogue.Get(key).Name}]";
 
-            new(station, SocialWorkers, Staff, Count, $"SUM({Col(station, "social_workers")})", "Social workers reported (sum over stations and months selected)."),
-            new(station, CertifiedWorkers, Staff, Count, $"SUM({Col(station, "certified_workers")})", "Certified social workers (持证社工) reported."),
-            new(station, CertifiedShare, Staff, Rate,
-                $"DIVIDE(SUM({Col(station, "certified_workers")}), SUM({Col(station, "social_workers")}))",
-                "Certified share: certified workers / social workers (policy: at least 1/2 in a station's first two years, 2/3 from its third)."),
-            new(station, Volunteers, Staff, Count, $"SUM({Col(station, "volunteers")})", "Active volunteers reported."),
-
-            new(services, PeopleServed, Services, Count, $"SUM({Col(services, "people_served")})", "People served (服务人次), all target groups."),
-            new(services, Cases, Services, Count, $"SUM({Col(services, "cases")})", "Cases (个案)."),
-            new(services, Groups, Services, Count, $"SUM({Col(services, "groups")})", "Groups (小组)."),
-            new(services, Activities, Services, Count, $"SUM({Col(services, "activities")})", "Community activities (社区活动)."),
-
-            new(hotline, HotlineCalls, Hotline, Count, $"SUM({Col(hotline, "calls")})", "Hotline calls."),
-            new(hotline, HotlineDutyShifts, Hotline, Count, $"SUM({Col(hotline, "duty_shifts")})", "Social-worker duty shifts on the hotlines."),
-            new(hotline, HotlinePeopleServed, Hotline, Count, $"SUM({Col(hotline, "people_served")})", "People served by the hotlines."),
-            new(hotline, HotlineResolved, Hotline, Count, $"SUM({Col(hotline, "resolved")})", "Problems resolved by the hotlines."),
-            new(hotline, HotlineLoad, Hotline, "#,0.0",
-                $"DIVIDE(SUM({Col(hotline, "calls")}), SUM({Col(hotline, "duty_shifts")}))",
-                "Hotline load: calls per duty shift."),
-            new(hotline, HotlineResolutionRate, Hotline, Rate,
-                $"DIVIDE(SUM({Col(hotline, "resolved")}), SUM({Col(hotline, "people_served")}))",
-                "Share of people served whose problem was resolved."),
-
-            new(funds, FundsReceived, Funds, Yuan, $"SUM({Col(funds, "received")})", "Funds received (到位金额), yuan."),
-            new(funds, FundsSpent, Funds, Yuan, $"SUM({Col(funds, "spent")})", "Funds spent (支出金额), yuan."),
-            new(funds, FundsInKind, Funds, Yuan, $"SUM({Col(funds, "in_kind")})", "In-kind value (实物折算), yuan."),
-            new(funds, SpendRate, Funds, Rate,
-                $"DIVIDE(SUM({Col(funds, "spent")}), SUM({Col(funds, "received")}))",
-                "Spend rate: funds spent / funds received."),
-        ];
-
-        // Month-on-month and year-to-date are written out against dim_period's own columns rather than with
-        // DATEADD/DATESYTD: dim_period holds one row per month, not the contiguous days time intelligence expects.
-        measures.Add(new(submission, ReportingRate + "环比", MonthOnMonth, Change, PreviousMonthDifference(ReportingRate),
-            "Change of the reporting rate from the previous month, in percentage points."));
-
-        foreach (var (name, table) in new[] { (PeopleServed, services), (ResidentVisits, visits), (HotlineCalls, hotline), (FundsSpent, funds) })
+    private static string Aggregate(MeasureDefinition measure)
+    {
+        var table = measure.Table!;
+        var rows = measure.Aggregation switch
         {
-            measures.Add(new(table, name + "环比", MonthOnMonth, Change, PreviousMonthChange(name),
-                $"Relative change of {name} from the previous month (blank when the previous month has none)."));
+            Aggregation.Sum => $"SUM({Col(table, measure.Column!)})",
+            Aggregation.CountRows when measure.Condition is AnyPositive any =>
+                $"COUNTROWS(FILTER({table.Name}, {string.Join(" + ", any.Columns.Select(c => Col(table, c)))} > 0))",
+            Aggregation.CountRows => $"COUNTROWS({table.Name})",
+            _ => throw new InvalidOperationException($"{measure.Key}: no aggregation {measure.Aggregation}."),
+        };
+        if (measure.Condition is ColumnIn condition)
+        {
+            rows = $"CALCULATE({rows}, {Filter(table, condition)})";
         }
 
-        foreach (var (name, table, format) in new[]
-        {
-            (PeopleServed, services, Count), (ResidentVisits, visits, Count), (HotlineCalls, hotline, Count),
-            (FundsReceived, funds, Yuan), (FundsSpent, funds, Yuan),
-        })
-        {
-            measures.Add(new(table, name + "年累计", YearToDate, format, YearToDateOf($"[{name}]"),
-                $"{name} from January to the latest month selected, same year."));
-        }
-
-        measures.Add(new(funds, SpendRate + "年累计", YearToDate, Rate,
-            $"DIVIDE([{FundsSpent}年累计], [{FundsReceived}年累计])",
-            "Year-to-date spend rate: funds spent / funds received, January to the latest month selected."));
-        return measures;
+        return measure.Additivity == Additivity.Stock
+            // A head count is not summed over months: the last month of the selection in which the region has reports.
+            ? $"CALCULATE({rows}, LASTNONBLANK({Col(MartTables.DimPeriod, "date")}, CALCULATE(COUNTROWS({table.Name}))))"
+            : rows;
     }
 
-    private static string LatestMonth => $"VAR LatestMonth = MAX({Col(MartTables.DimPeriod, "date")})";
+    private static string Filter(MartTable table, ColumnIn condition) =>
+        table[condition.Column].Type == MartColumnType.Boolean
+            ? $"{Col(table, condition.Column)} = {(condition.Values.Single() == "true" ? "TRUE()" : "FALSE()")}"
+            : $"{Col(table, condition.Column)} IN {{{string.Join(", ", condition.Values.Select(v => $"\"{v}\""))}}}";
+
+    /// <summary>A region selected on <c>dim_region</c> reaches a station fact through its towns; a village has no station figure.</summary>
+    private static string StationScope(string expression) => string.Join('\n',
+        $"IF(ISFILTERED({Col(MartTables.DimRegion, "village_code")}) || ISFILTERED({Col(MartTables.DimRegion, "village_name")}),",
+        "    BLANK(),",
+        // Only when a region is selected on dim_region: a station whose town has no village in the reference still counts above it.
+        $"    IF(ISFILTERED({MartTables.DimRegion.Name}),",
+        $"        CALCULATE({expression}, KEEPFILTERS(TREATAS(VALUES({Col(MartTables.DimRegion, "town_code")}), {Col(MartTables.DimStation, "station_code")}))),",
+        $"        {expression}))");
+
+    private static string VillagesOfExpectedStations() => string.Join('\n',
+        $"SUMX(VALUES({Col(MartTables.DimPeriod, "date")}),",
+        $"    VAR ExpectedTowns = CALCULATETABLE(VALUES({Col(MartTables.FctSubmission, "station_code")}), KEEPFILTERS(TREATAS(VALUES({Col(MartTables.DimRegion, "town_code")}), {Col(MartTables.DimStation, "station_code")})))",
+        $"    RETURN CALCULATE(COUNTROWS({MartTables.DimRegion.Name}), KEEPFILTERS(TREATAS(ExpectedTowns, {Col(MartTables.DimRegion, "town_code")}))))");
+
+    private static string LatestClosedMonth =>
+        $"VAR {LatestClosedMonthVariable} = CALCULATE(MAX({Col(MartTables.DimPeriod, "date")}), {Col(MartTables.DimPeriod, "closed")} = TRUE())";
 
     private static string InMonth(string expression, string month) =>
         $"CALCULATE({expression}, REMOVEFILTERS({MartTables.DimPeriod.Name}), {Col(MartTables.DimPeriod, "date")} = {month})";
 
-    private static string PreviousMonthChange(string measure) => string.Join('\n',
-        LatestMonth,
-        $"VAR Current = {InMonth($"[{measure}]", "LatestMonth")}",
-        $"VAR Previous = {InMonth($"[{measure}]", "EDATE(LatestMonth, -1)")}",
-        "RETURN DIVIDE(Current - Previous, Previous)");
+    private static string MonthOnMonth(MeasureDefinition measure)
+    {
+        var of = Ref(measure.Base!);
+        return string.Join('\n',
+            LatestClosedMonth,
+            $"VAR Current = {InMonth(of, LatestClosedMonthVariable)}",
+            $"VAR Previous = {InMonth(of, $"EDATE({LatestClosedMonthVariable}, -1)")}",
+            measure.Format == MeasureFormat.PointChange
+                ? "RETURN IF(NOT ISBLANK(Current) && NOT ISBLANK(Previous), (Current - Previous) * 100)"
+                : "RETURN DIVIDE(Current - Previous, Previous)");
+    }
 
-    private static string PreviousMonthDifference(string measure) => string.Join('\n',
-        LatestMonth,
-        $"VAR Current = {InMonth($"[{measure}]", "LatestMonth")}",
-        $"VAR Previous = {InMonth($"[{measure}]", "EDATE(LatestMonth, -1)")}",
-        "RETURN IF(NOT ISBLANK(Current) && NOT ISBLANK(Previous), Current - Previous)");
+    private static string YearToDate(MeasureDefinition measure)
+    {
+        var of = MeasureCatalogue.Get(measure.Base!);
+        if (of.Additivity == Additivity.RatioOfSums)
+        {
+            return $"DIVIDE({Ref(of.Numerator! + "_ytd")}, {Ref(of.Denominator! + "_ytd")})";
+        }
 
-    private static string YearToDateOf(string expression) => string.Join('\n',
-        LatestMonth,
-        $"RETURN CALCULATE({expression}, REMOVEFILTERS({MartTables.DimPeriod.Name}), " +
-        $"{Col(MartTables.DimPeriod, "year")} = YEAR(LatestMonth), {Col(MartTables.DimPeriod, "date")} <= LatestMonth)");
+        return string.Join('\n',
+            LatestClosedMonth,
+            $"RETURN CALCULATE({Ref(of.Key)}, REMOVEFILTERS({MartTables.DimPeriod.Name}), " +
+            $"{Col(MartTables.DimPeriod, "year")} = YEAR({LatestClosedMonthVariable}), {Col(MartTables.DimPeriod, "date")} <= {LatestClosedMonthVariable})");
+    }
 }

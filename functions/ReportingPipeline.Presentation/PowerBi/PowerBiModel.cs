@@ -50,12 +50,34 @@ public static class PowerBiModel
     };
 
     /// <summary>
-    /// Facts with a village join <c>dim_region</c>, the other facts join <c>dim_station</c>, every fact and the
-    /// rollup join <c>dim_period</c> on their month. <c>dim_region</c> joins <c>dim_station</c> on the town (one station
-    /// per town) in both directions, so the region hierarchy also filters the station facts; village facts do not join
-    /// <c>dim_station</c> directly, which would make a second path.
+    /// The mart tables in the model. <c>agg_region_month</c> is left out: its rows hold five levels at once and its
+    /// year-to-date columns accumulate over months, so any drag-and-drop sum of it would be wrong; the measures compute
+    /// the same figures from the facts at whatever level and months are selected. It stays in the marts for other
+    /// consumers (see the README).
+    /// </summary>
+    public static readonly IReadOnlyList<MartTable> Tables = [.. MartTables.All.Where(t => t != MartTables.AggRegionMonth)];
+
+    /// <summary>
+    /// Facts with a village join <c>dim_region</c>, the other facts join <c>dim_station</c>, every fact joins
+    /// <c>dim_period</c> on its month. <c>dim_region</c> joins <c>dim_station</c> on the town (one station per town) with
+    /// filters flowing one way only, from the station to its villages; a region selected on <c>dim_region</c> reaches the
+    /// station facts inside the measures (<see cref="PowerBiMeasures"/>), which are blank for a single village. No
+    /// relationship filters both ways.
     /// </summary>
     public static readonly IReadOnlyList<PowerBiRelationship> Relationships = BuildRelationships();
+
+    /// <summary>Technical columns no analyst drags onto a visual: hashes, versions, ordinals, the sort key.</summary>
+    public static readonly IReadOnlySet<string> TechnicalColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "sha256", "version", "issue_number", "period_key",
+    };
+
+    /// <summary>
+    /// Hidden: the facts' join columns (period, station, village: analysts slice by the dimensions' names) and the
+    /// technical columns. A fact column shown beside a dimension's would filter only its own table.
+    /// </summary>
+    public static bool IsHidden(MartTable table, string column) =>
+        Relationships.Any(r => r.From == table && r.FromColumn == column) || TechnicalColumns.Contains(column);
 
     /// <summary>A stable GUID for a model object, so regenerating the files changes nothing.</summary>
     public static Guid StableId(string key)
@@ -82,12 +104,12 @@ public static class PowerBiModel
             }
         }
 
-        foreach (var table in MartTables.Facts.Append(MartTables.AggRegionMonth))
+        foreach (var table in MartTables.Facts)
         {
             relationships.Add(new(table, table[MartTables.PeriodColumn].Name, MartTables.DimPeriod, DateColumn));
         }
 
-        relationships.Add(new(MartTables.DimRegion, MartTables.DimRegion["town_code"].Name, MartTables.DimStation, Keys[MartTables.DimStation], BothDirections: true));
+        relationships.Add(new(MartTables.DimRegion, MartTables.DimRegion["town_code"].Name, MartTables.DimStation, Keys[MartTables.DimStation]));
         return relationships;
     }
 }

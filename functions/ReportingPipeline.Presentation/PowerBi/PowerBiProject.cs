@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Core.Reference;
 
 namespace ReportingPipeline.Presentation.PowerBi;
 
@@ -34,7 +35,8 @@ public static class PowerBiProject
     };
 
     /// <summary>The files, by path relative to the <c>powerbi/</c> folder ('/'-separated), in path order. Text is UTF-8, LF line ends.</summary>
-    public static IReadOnlyDictionary<string, string> Files()
+    /// <param name="reference">When given, a row-level security role per city and district of its hierarchy (<see cref="PowerBiRoles"/>).</param>
+    public static IReadOnlyDictionary<string, string> Files(ReferenceData? reference = null)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -71,10 +73,16 @@ public static class PowerBiProject
             [ReportFolder + "/definition/report.json"] = Serialize(PowerBiReport.Report()),
             [ReportFolder + "/definition/pages/pages.json"] = Serialize(PowerBiReport.PagesMetadata()),
         };
-        foreach (var table in MartTables.All)
+        files["queries/_shared.pq"] = string.Join("\n", PowerQueryScripts.SharedQueries.Select(q => $"// {q.Name}: {q.Description}\n{q.M}\n"));
+        foreach (var table in PowerBiModel.Tables)
         {
             files[$"queries/{table.Name}.pq"] = PowerQueryScripts.For(table);
             files[$"{SemanticModelFolder}/definition/tables/{table.Name}.tmdl"] = TmdlWriter.Table(table);
+        }
+
+        foreach (var role in reference is null ? [] : PowerBiRoles.For(reference))
+        {
+            files[$"{SemanticModelFolder}/definition/{role.FileName}"] = PowerBiRoles.Tmdl(role);
         }
 
         foreach (var page in PowerBiReport.Pages)

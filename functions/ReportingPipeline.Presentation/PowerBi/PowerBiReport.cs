@@ -18,6 +18,9 @@ public sealed record PowerBiField(string Table, string Property, bool IsMeasure)
 
 /// <summary>A visual on a report page; <paramref name="Roles"/> maps a data role (Values, Rows, Category, Y, ...) to its fields.</summary>
 /// <param name="OnlyStatuses">When set, a visual-level filter keeps these fct_submission statuses.</param>
+/// <param name="Trend">A chart over months: the month slicer does not filter it (it would cut it to one point).</param>
+/// <param name="ClosedMonthsOnly">A visual-level filter leaves out months whose deadline has not passed.</param>
+/// <param name="FontColors">Conditional formatting: a measure's font colour from a colour measure (against the programme's targets).</param>
 public sealed record PowerBiVisual(
     string Name,
     string VisualType,
@@ -27,10 +30,14 @@ public sealed record PowerBiVisual(
     int Width,
     int Height,
     IReadOnlyList<(string Role, IReadOnlyList<PowerBiField> Fields)> Roles,
-    IReadOnlyList<string>? OnlyStatuses = null);
+    IReadOnlyList<string>? OnlyStatuses = null,
+    bool Trend = false,
+    bool ClosedMonthsOnly = false,
+    IReadOnlyList<(string Measure, string ColorMeasure)>? FontColors = null);
 
 /// <summary>A report page: one per question analysts ask.</summary>
-public sealed record PowerBiPage(string Name, string DisplayName, IReadOnlyList<PowerBiVisual> Visuals);
+/// <param name="DrillThrough">A drill-through target page: the column it is filtered by when an analyst drills through to it.</param>
+public sealed record PowerBiPage(string Name, string DisplayName, IReadOnlyList<PowerBiVisual> Visuals, PowerBiField? DrillThrough = null);
 
 /// <summary>The report (PBIR format): who has not reported, service volumes, hotline, funds.</summary>
 public static class PowerBiReport
@@ -62,15 +69,56 @@ public static class PowerBiReport
         ["activePageName"] = Pages[0].Name,
     };
 
-    public static JsonObject Page(PowerBiPage page) => new()
+    /// <summary>The calculated column of dim_period the month slicers show: the latest closed month under one fixed label.</summary>
+    public const string MonthChoiceColumn = "month_choice";
+
+    /// <summary>The label of the latest closed month in <see cref="MonthChoiceColumn"/>: the slicers' saved selection, so the default follows the data.</summary>
+    public const string LatestClosedMonthLabel = "最新已截止月份 Latest closed month";
+
+    /// <summary>The slicers of every page share this sync group: a month chosen on one page holds on all.</summary>
+    public const string MonthSyncGroup = "month";
+
+    public static JsonObject Page(PowerBiPage page)
     {
-        ["$schema"] = SchemaBase + "definition/page/2.0.0/schema.json",
-        ["name"] = page.Name,
-        ["displayName"] = page.DisplayName,
-        ["displayOption"] = "FitToPage",
-        ["height"] = PageHeight,
-        ["width"] = PageWidth,
-    };
+        var json = new JsonObject
+        {
+            ["$schema"] = SchemaBase + "definition/page/2.0.0/schema.json",
+            ["name"] = page.Name,
+            ["displayName"] = page.DisplayName,
+            ["displayOption"] = "FitToPage",
+            ["height"] = PageHeight,
+            ["width"] = PageWidth,
+        };
+        var slicer = page.Visuals.FirstOrDefault(v => v.VisualType == "slicer");
+        var trends = page.Visuals.Where(v => v.Trend).ToList();
+        if (slicer is not null && trends.Count > 0)
+        {
+            json["visualInteractions"] = new JsonArray([.. trends.Select(t => (JsonNode)new JsonObject
+            {
+                ["source"] = slicer.Name,
+                ["target"] = t.Name,
+                ["type"] = "NoFilter",
+            })]);
+        }
+
+        if (page.DrillThrough is { } field)
+        {
+            json["pageBinding"] = new JsonObject { ["name"] = page.Name + "_binding", ["type"] = "Drillthrough" };
+            json["visibility"] = "HiddenInViewMode";
+            json["filterConfig"] = new JsonObject
+            {
+                ["filters"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = page.Name + "_drillthrough",
+                    ["field"] = FieldExpression(field, new JsonObject { ["Entity"] = field.Table }),
+                    ["type"] = "Categorical",
+                    ["howCreated"] = "Drillthrough",
+                }),
+            };
+        }
+
+        return json;
+    }
 
     public static JsonObject Visual(PowerBiVisual visual, int z)
     {
@@ -115,9 +163,64 @@ public static class PowerBiReport
             },
             ["visual"] = body,
         };
+        var filters = new JsonArray();
         if (visual.OnlyStatuses is { } statuses)
         {
-            container["filterConfig"] = StatusFilter(visual.Name, statuses);
+            filters.Add(InFilter(visual.Name + "_status", PowerBiField.Column(MartTables.FctSubmission, "status"), [.. statuses.Select(s => $"'{s}'")]));
+        }
+
+        if (visual.ClosedMonthsOnly)
+        {
+            filters.Add(InFilter(visual.Name + "_closed", PowerBiField.Column(MartTables.DimPeriod, "closed"), ["true"]));
+        }
+
+        if (filters.Count > 0)
+        {
+            container["filterConfig"] = new JsonObject { ["filters"] = filters };
+        }
+
+        if (visual.VisualType == "slicer")
+        {
+            body["objects"] = new JsonObject
+            {
+                ["data"] = Properties(new() { ["mode"] = Literal("'Dropdown'") }),
+                ["selection"] = Properties(new() { ["singleSelect"] = Literal("true"), ["strictSingleSelect"] = Literal("true") }),
+                // The saved selection is the label the latest closed month always carries: the default moves with the data.
+                ["general"] = Properties(new()
+                {
+                    ["filter"] = new JsonObject
+                    {
+                        ["filter"] = Condition(visual.Roles[0].Fields[0], [$"'{LatestClosedMonthLabel}'"]),
+                    },
+                }),
+            };
+            body["syncGroup"] = new JsonObject { ["groupName"] = MonthSyncGroup, ["fieldChanges"] = true, ["filterChanges"] = true };
+        }
+
+        if (visual.FontColors is { } colors)
+        {
+            body["objects"] = new JsonObject
+            {
+                ["values"] = new JsonArray([.. colors.Select(c =>
+                {
+                    var measure = PowerBiField.Measure(c.Measure);
+                    var color = PowerBiField.Measure(c.ColorMeasure);
+                    return (JsonNode)new JsonObject
+                    {
+                        ["properties"] = new JsonObject
+                        {
+                            ["fontColor"] = new JsonObject
+                            {
+                                ["solid"] = new JsonObject
+                                {
+                                    ["color"] = new JsonObject { ["expr"] = FieldExpression(color, new JsonObject { ["Entity"] = color.Table }) },
+                                },
+                            },
+                        },
+                        ["selector"] = new JsonObject { ["metadata"] = $"{measure.Table}.{measure.Property}" },
+                    };
+                })]),
+            };
         }
 
         return container;
@@ -144,38 +247,35 @@ public static class PowerBiReport
         ["expr"] = new JsonObject { ["Literal"] = new JsonObject { ["Value"] = value } },
     };
 
-    private static JsonObject StatusFilter(string visualName, IReadOnlyList<string> statuses)
+    private static JsonArray Properties(JsonObject properties) => new(new JsonObject { ["properties"] = properties });
+
+    private static JsonObject InFilter(string name, PowerBiField field, IReadOnlyList<string> literals) => new()
     {
-        var status = PowerBiField.Column(MartTables.FctSubmission, "status");
-        return new JsonObject
+        ["name"] = name,
+        ["field"] = FieldExpression(field, new JsonObject { ["Entity"] = field.Table }),
+        ["type"] = "Categorical",
+        ["filter"] = Condition(field, literals),
+    };
+
+    private static JsonObject Condition(PowerBiField field, IReadOnlyList<string> literals) => new()
+    {
+        ["Version"] = 2,
+        ["From"] = new JsonArray(new JsonObject { ["Name"] = "s", ["Entity"] = field.Table, ["Type"] = 0 }),
+        ["Where"] = new JsonArray(new JsonObject
         {
-            ["filters"] = new JsonArray(new JsonObject
+            ["Condition"] = new JsonObject
             {
-                ["name"] = visualName + "_status",
-                ["field"] = FieldExpression(status, new JsonObject { ["Entity"] = status.Table }),
-                ["type"] = "Categorical",
-                ["filter"] = new JsonObject
+                ["In"] = new JsonObject
                 {
-                    ["Version"] = 2,
-                    ["From"] = new JsonArray(new JsonObject { ["Name"] = "s", ["Entity"] = status.Table, ["Type"] = 0 }),
-                    ["Where"] = new JsonArray(new JsonObject
+                    ["Expressions"] = new JsonArray(FieldExpression(field, new JsonObject { ["Source"] = "s" })),
+                    ["Values"] = new JsonArray([.. literals.Select(v => (JsonNode)new JsonArray(new JsonObject
                     {
-                        ["Condition"] = new JsonObject
-                        {
-                            ["In"] = new JsonObject
-                            {
-                                ["Expressions"] = new JsonArray(FieldExpression(status, new JsonObject { ["Source"] = "s" })),
-                                ["Values"] = new JsonArray([.. statuses.Select(s => (JsonNode)new JsonArray(new JsonObject
-                                {
-                                    ["Literal"] = new JsonObject { ["Value"] = $"'{s}'" },
-                                }))]),
-                            },
-                        },
-                    }),
+                        ["Literal"] = new JsonObject { ["Value"] = v },
+                    }))]),
                 },
-            }),
-        };
-    }
+            },
+        }),
+    };
 
     private static List<PowerBiPage> BuildPages()
     {
@@ -187,7 +287,7 @@ public static class PowerBiReport
         PowerBiField C(MartTable table, string column) => PowerBiField.Column(table, column);
         (string, IReadOnlyList<PowerBiField>) Role(string role, params PowerBiField[] fields) => (role, fields);
         PowerBiVisual MonthSlicer(string page) =>
-            new($"{page}_month", "slicer", "月份 Month", 20, 20, 220, 300, [Role("Values", C(period, "label"))]);
+            new($"{page}_month", "slicer", "月份 Month", 20, 20, 220, 80, [Role("Values", new PowerBiField(period.Name, MonthChoiceColumn, false))]);
         PowerBiVisual Card(string page, int index, string measure) =>
             new($"{page}_card{index}", "card", measure, 260 + (index * 250), 20, 230, 110, [Role("Values", M(measure))]);
         PowerBiField[] StationPlace = [C(station, "city_name"), C(station, "district_name")];
@@ -201,19 +301,33 @@ public static class PowerBiReport
                 Card("not_reported", 1, PowerBiMeasures.OnTimeRate),
                 Card("not_reported", 2, PowerBiMeasures.StationsNotReported),
                 Card("not_reported", 3, PowerBiMeasures.ReportingRate + "环比"),
-                new("not_reported_by_district", "pivotTable", "各地区报送情况 Reporting by city and district", 260, 150, 1000, 230,
+                new("not_reported_by_district", "pivotTable", "各地区报送情况 Reporting by city and district (drill through a district to its stations)", 260, 150, 1000, 230,
                 [
                     Role("Rows", StationPlace),
                     Role("Values", M(PowerBiMeasures.StationsExpected), M(PowerBiMeasures.StationsReported), M(PowerBiMeasures.StationsNotReported),
-                        M(PowerBiMeasures.ReportingRate), M(PowerBiMeasures.OnTimeRate)),
-                ]),
-                new("not_reported_stations", "tableEx", "未报送或被退回的站点 Stations missing or rejected", 20, 400, 1240, 300,
+                        M(PowerBiMeasures.ReportingRate), M(PowerBiMeasures.OnTimeRate), M(PowerBiMeasures.CertifiedShare)),
+                ],
+                FontColors: [(PowerBiMeasures.ReportingRate, PowerBiMeasures.ReportingRateColor), (PowerBiMeasures.CertifiedShare, PowerBiMeasures.CertifiedShareColor)]),
+                new("not_reported_stations", "tableEx", "未报送或被退回的站点（已截止月份） Stations missing or rejected, closed months", 20, 400, 1240, 300,
                 [
-                    Role("Values", [.. StationPlace, C(station, "station_name"), C(station, "operator"), C(submission, "status"),
+                    Role("Values", [C(period, "label_zh"), .. StationPlace, C(station, "station_name"), C(station, "operator"), C(submission, "status"),
                         C(submission, "uploads"), C(submission, "errors"), C(submission, "received_at")]),
                 ],
-                OnlyStatuses: [SubmissionStatuses.Missing, SubmissionStatuses.Rejected]),
+                OnlyStatuses: [SubmissionStatuses.Missing, SubmissionStatuses.Rejected],
+                ClosedMonthsOnly: true),
             ]),
+            new("district_stations", "区县站点明细 Stations of a district",
+            [
+                MonthSlicer("district_stations"),
+                new("district_stations_table", "pivotTable", "站点报送与持证情况 Stations: reporting and certified share", 260, 20, 1000, 680,
+                [
+                    Role("Rows", C(station, "district_name"), C(station, "town_name"), C(station, "station_name")),
+                    Role("Values", M(PowerBiMeasures.StationsExpected), M(PowerBiMeasures.StationsReported), M(PowerBiMeasures.ReportingRate),
+                        M(PowerBiMeasures.SocialWorkers), M(PowerBiMeasures.CertifiedShare), M(PowerBiMeasures.PeopleServed)),
+                ],
+                FontColors: [(PowerBiMeasures.ReportingRate, PowerBiMeasures.ReportingRateColor), (PowerBiMeasures.CertifiedShare, PowerBiMeasures.CertifiedShareColor)]),
+            ],
+            DrillThrough: C(station, "district_name")),
             new("services", "服务量 Service volumes by region and target group",
             [
                 MonthSlicer("services"),
@@ -236,7 +350,8 @@ public static class PowerBiReport
                 [
                     Role("Category", C(period, "label")),
                     Role("Y", M(PowerBiMeasures.PeopleServed), M(PowerBiMeasures.ResidentVisits)),
-                ]),
+                ],
+                Trend: true),
             ]),
             new("hotline", "热线 Hotline",
             [
@@ -249,7 +364,8 @@ public static class PowerBiReport
                 [
                     Role("Category", C(period, "label")),
                     Role("Y", M(PowerBiMeasures.HotlineCalls), M(PowerBiMeasures.HotlinePeopleServed), M(PowerBiMeasures.HotlineResolved)),
-                ]),
+                ],
+                Trend: true),
                 new("hotline_by_district", "pivotTable", "各地区热线负荷 Hotline load by city and district", 260, 430, 1000, 270,
                 [
                     Role("Rows", StationPlace),

@@ -28,9 +28,29 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         foreach (var table in MartTables.All)
         {
             IReadOnlyList<string> expected = table.IsPartitioned
-                ? [.. built.Result.Periods.Select(p => $"{table.Name}/period={p}/part-0.parquet")]
+                ? [.. built.Result.Periods.Select(p => $"{table.Name}/month={p}/part-0.parquet")]
                 : [$"{table.Name}/{table.Name}.parquet"];
             Assert.Equal(expected, marts.Files(table.Name));
+        }
+    }
+
+    [Fact]
+    public void BuildAsync_SmallProvince_DuckDbDefaultHiveReadOfEveryFactFolderGetsPeriodAsDate()
+    {
+        // What an analyst types: the table folder's partitions, DuckDB's defaults (hive partitions detected).
+        // With the month in a folder key that is no column, the files' own period DATE comes through unchanged.
+        using var marts = Scenario.OpenReader();
+        foreach (var table in MartTables.All.Where(t => t.IsPartitioned))
+        {
+            var folder = Path.Combine(marts.Folder, table.Name).Replace('\\', '/');
+            var columns = marts.Query($"DESCRIBE SELECT * FROM read_parquet('{folder}/*/*.parquet')")
+                .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+            Assert.Equal("DATE", columns[MartTables.PeriodColumn]);
+            Assert.Equal("VARCHAR", columns[MartTable.PartitionKey]);
+            Assert.Equal(0L, marts.Scalar<long>($"""
+                SELECT count(*) FROM read_parquet('{folder}/*/*.parquet', hive_partitioning = true)
+                WHERE strftime({MartTables.PeriodColumn}, '%Y-%m') <> {MartTable.PartitionKey}
+                """));
         }
     }
 

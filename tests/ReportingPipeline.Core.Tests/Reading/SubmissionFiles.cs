@@ -166,7 +166,7 @@ internal static class SubmissionFiles
             var row = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var raw in section.Rows)
             {
-                var field = section.Definition.FindField(raw.Cells[0]!.Text) ?? throw new InvalidOperationException($"Unmapped field {raw.Cells[0]!.Text}");
+                var field = section.Definition.FindField(raw.Cells[0]!.Text) ?? section.Definition.FindAnnotation(raw.Cells[0]!.Text) ?? throw new InvalidOperationException($"Unmapped field {raw.Cells[0]!.Text}");
                 row[field.Key] = raw.Cells.Count > 1 ? raw.Cells[1]?.Text : null;
             }
 
@@ -174,7 +174,7 @@ internal static class SubmissionFiles
             return result;
         }
 
-        var fields = section.Headers.Select(h => section.Definition.FindField(h.Text)).ToList();
+        var fields = section.Headers.Select(h => section.Definition.FindField(h.Text) ?? section.Definition.FindAnnotation(h.Text)).ToList();
         foreach (var raw in section.Rows)
         {
             var row = new Dictionary<string, string?>(StringComparer.Ordinal);

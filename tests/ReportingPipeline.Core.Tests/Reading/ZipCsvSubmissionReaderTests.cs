@@ -69,4 +69,38 @@ public sealed class ZipCsvSubmissionReaderTests
         Assert.Equal(RuleCatalogue.UnknownSection.Id, issue.RuleId);
         Assert.Equal("readme.txt", issue.Value);
     }
+
+    [Theory]
+    [InlineData("/station.csv", "absolute path")]
+    [InlineData("\\\\server\\station.csv", "absolute path")]
+    [InlineData("../station.csv", "'..' segment")]
+    [InlineData("十月/../../station.csv", "'..' segment")]
+    [InlineData("C:/temp/station.csv", "drive letter")]
+    [InlineData("c:station.csv", "drive letter")]
+    [InlineData("十月\\station.csv", "backslash")]
+    public void Read_EntryNameThatCouldEscapeTheFolder_RejectedAsUnsafe(string name, string reason)
+    {
+        var bytes = SubmissionFiles.Zip(
+            ("visits.csv", Encoding.UTF8.GetBytes("village_code,resident_visits\n440103001001,3\n")),
+            (name, Encoding.UTF8.GetBytes("field,value\nstation_code,440103001\n")));
+
+        var raw = SubmissionFiles.Read(bytes, "a.zip");
+
+        Assert.False(raw.IsReadable);
+        var issue = Assert.Single(raw.Issues);
+        Assert.Equal(RuleCatalogue.UnsafeEntryName.Id, issue.RuleId);
+        Assert.Equal(Severity.Error, issue.Severity);
+        Assert.Equal(name, issue.Value);
+        Assert.Contains(reason, issue.MessageEn, StringComparison.Ordinal);
+        Assert.Contains(name, issue.MessageZh, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("十月/station.csv")]
+    [InlineData("a..b/station.csv")]
+    [InlineData("./station.csv")]
+    public void Read_OrdinaryFolderNames_AreNotUnsafe(string name) =>
+        Assert.DoesNotContain(
+            SubmissionFiles.Read(SubmissionFiles.Zip((name, Encoding.UTF8.GetBytes("field,value\nstation_code,440103001\n"))), "a.zip").Issues,
+            i => i.RuleId == RuleCatalogue.UnsafeEntryName.Id);
 }

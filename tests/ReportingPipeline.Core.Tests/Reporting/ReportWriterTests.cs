@@ -54,6 +54,50 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToJson_WorkbookIssue_NamesSheetAndColumnInChineseAndGivesTheExcelCell()
+    {
+        var report = Report(SubmissionStatus.Rejected, null,
+            RuleCatalogue.NotCount.Issue(new SourceLocation("走访 (visits)", 5, "C"), "visits", "client_visits", "x", new Dictionary<string, string> { ["label"] = "探访民政对象人次" }),
+            RuleCatalogue.NotCount.Issue(new SourceLocation("走访", 7, "B"), "visits", "resident_visits", "y", new Dictionary<string, string> { ["label"] = "走访居民人次" }));
+
+        using var json = JsonDocument.Parse(ReportWriter.ToJson(report));
+        var issues = json.RootElement.GetProperty("issues");
+
+        Assert.Equal("走访", issues[0].GetProperty("sheet_label").GetString());
+        Assert.Equal("探访民政对象人次", issues[0].GetProperty("column_label").GetString());
+        Assert.Equal("'走访 (visits)'!C5", issues[0].GetProperty("cell").GetString());
+        Assert.Equal("走访!B7", issues[1].GetProperty("cell").GetString());
+        var html = Encoding.UTF8.GetString(ReportWriter.ToHtml(report));
+        Assert.Contains("走访!B7", html, StringComparison.Ordinal);
+        Assert.Contains("探访民政对象人次（C）", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToJson_CsvZipIssue_HasNoExcelCell()
+    {
+        var report = Report(SubmissionStatus.Rejected, null,
+            RuleCatalogue.NotCount.Issue(new SourceLocation("visits.csv", 5, "C"), "visits", "client_visits", "x")) with { FileName = "report.zip" };
+
+        using var json = JsonDocument.Parse(ReportWriter.ToJson(report));
+
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("issues")[0].GetProperty("cell").ValueKind);
+    }
+
+    [Fact]
+    public void ToHtml_InfoIssue_ShownAsANote()
+    {
+        var report = Report(SubmissionStatus.Accepted, 1,
+            RuleCatalogue.HeaderLabel.Issue(new SourceLocation("走访 (visits)", 1, "B"), "visits", "resident_visits", "入户人次 (resident_visits)", new Dictionary<string, string> { ["label"] = "走访居民人次", ["section"] = "走访 (visits)" }));
+
+        var html = Encoding.UTF8.GetString(ReportWriter.ToHtml(report));
+        using var json = JsonDocument.Parse(ReportWriter.ToJson(report));
+
+        Assert.Contains("<tr class=\"info\">", html, StringComparison.Ordinal);
+        Assert.Equal("info", json.RootElement.GetProperty("issues")[0].GetProperty("severity").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("counts").GetProperty("warnings").GetInt32());
+    }
+
+    [Fact]
     public void ToJson_FormulaAndControlValues_Neutralised()
     {
         var report = Report(SubmissionStatus.Rejected, null,

@@ -44,6 +44,8 @@ public sealed class SubmissionValidatorTests
         ["case files column absent"] = new("structure.missing_optional_column", b => b.RemoveColumn("visits", "case_files")),
         ["visits column twice"] = new("structure.duplicate_column", b => b.AddColumn("visits", "resident_visits", "1")),
         ["remarks column"] = new("structure.unknown_column", b => b.AddColumn("visits", "备注", "x")),
+        ["retyped label over the key"] = new("structure.header_label", b => b.Header("visits", "resident_visits", "入户走访人次 (resident_visits)")),
+        ["older station label over the key"] = new("structure.header_label", b => b.Station("prepared_by", "陈").KeyValue(SubmissionContract.Station, ("station_code", TestReference.StationCode), ("period", "2026-09"), ("填表人 (prepared_by)", "陈"), ("social_workers", "6"), ("certified_workers", "4"))),
         ["unknown station field"] = new("structure.unknown_column", b => b.Station("prepared_by", "陈").KeyValue(SubmissionContract.Station, ("station_code", TestReference.StationCode), ("period", "2026-09"), ("prepared_by", "陈"), ("social_workers", "6"), ("certified_workers", "4"), ("电话", "123"))),
         ["count 12.5"] = new("cell.not_count", b => b.Cell("visits", 0, "resident_visits", "12.5")),
         ["count negative"] = new("cell.not_count", b => b.Cell("services", 1, "people_served", "-3")),
@@ -83,6 +85,9 @@ public sealed class SubmissionValidatorTests
         ["case files column by label"] = new("structure.missing_optional_column", b => b.Header("visits", "case_files", "新建一人一档数")),
         ["header with full-width brackets"] = new("structure.duplicate_column", b => b.Header("visits", "resident_visits", "走访居民人次（resident_visits）")),
         ["blank header column"] = new("structure.unknown_column", b => b.AddColumn("visits", " ", null)),
+        ["village name beside the code"] = new("structure.unknown_column", b => b.AddColumn("visits", "村居名称 (village_name)", "沙面社区")),
+        ["template header"] = new("structure.header_label", b => b.Header("visits", "resident_visits", "走访居民人次 (resident_visits)")),
+        ["label alone"] = new("structure.header_label", b => b.Header("visits", "resident_visits", "走访居民人次")),
         ["count 12.0"] = new("cell.not_count", b => b.Cell("visits", 0, "resident_visits", "12.0")),
         ["hours 12.50"] = new("cell.bad_hours", b => b.Station("volunteer_hours", "12.50")),
         ["money with separators"] = new("cell.bad_money", b => b.Cell("funds", 0, "received", "1,234.56")),
@@ -133,6 +138,27 @@ public sealed class SubmissionValidatorTests
         var content = RuleCatalogue.All.Select(r => r.Id).Where(id => !ReaderRules.Contains(id)).ToHashSet();
         Assert.Equal(content.Order(), Firing.Values.Select(s => s.RuleId).Distinct().Order());
         Assert.Equal(content.Order(), Quiet.Values.Select(s => s.RuleId).Distinct().Order());
+    }
+
+    [Fact]
+    public void Validate_RetypedLabelOverTheKey_ReadsTheColumnAndOnlyNotesIt()
+    {
+        var expected = SubmissionValidator.Validate(RawSubmissionBuilder.Valid().Build(), Context()).Submission!;
+        var raw = RawSubmissionBuilder.Valid()
+            .Header("visits", "resident_visits", "入户走访 (resident_visits)")
+            .Header("funds", "spent", "Spent（spent）")
+            .AddColumn("visits", "村居名称 (village_name)", "沙面社区")
+            .Build();
+
+        var result = SubmissionValidator.Validate(raw, Context());
+
+        Assert.All(result.Issues, i => Assert.Equal(Severity.Info, i.Severity));
+        Assert.Equal(["structure.header_label", "structure.header_label"], result.Issues.Select(i => i.RuleId));
+        Assert.Equal(0, result.Warnings);
+        Assert.Equal(expected.Visits, result.Submission!.Visits);
+        Assert.Equal(expected.Funds, result.Submission.Funds);
+        Assert.Equal("入户走访 (resident_visits)", result.Issues[0].Value);
+        Assert.Equal("resident_visits", result.Issues[0].Field);
     }
 
     [Fact]

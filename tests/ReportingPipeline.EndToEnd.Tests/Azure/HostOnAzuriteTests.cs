@@ -14,9 +14,10 @@ using ReportingPipeline.Testing;
 namespace ReportingPipeline.EndToEnd.Tests.Azure;
 
 /// <summary>
-/// The whole pipeline as `pipeline host` runs it on Azurite: the sample uploads go into <c>submissions</c>, the
-/// host's watcher and mart build handle them, and what lands in Blob and Table storage is what the local-folder
-/// build of the same uploads produces.
+/// The whole pipeline as `pipeline host` runs it on Azurite: the sample's uploads (<see cref="SampleSubset"/>, two
+/// districts, so that CI time does not grow with the sample) go into <c>submissions</c>, the host's watcher and
+/// mart build handle them, and what lands in Blob and Table storage is what the local-folder build of the same
+/// uploads produces.
 /// </summary>
 [Collection(AzuriteFixture.Collection)]
 public sealed class HostOnAzuriteTests(AzuriteFixture azurite) : IDisposable
@@ -53,7 +54,14 @@ public sealed class HostOnAzuriteTests(AzuriteFixture azurite) : IDisposable
         // The same uploads, with the upload times Azurite gave them, built on a local folder.
         var azureMarts = await DownloadAsync(storage.Blobs, Containers.Marts, Path.Combine(_folder.Path, "azure-marts"));
         var input = Path.Combine(_folder.Path, "input");
-        CopyDirectory(RepositoryFiles.SampleData, input);
+        CopyDirectory(Path.Combine(RepositoryFiles.SampleData, "reference"), Path.Combine(input, "reference"));
+        foreach (var blobName in uploads.Keys)
+        {
+            var target = Path.Combine(input, "submissions", blobName.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(RepositoryFiles.SampleData, "submissions", blobName), target);
+        }
+
         await File.WriteAllTextAsync(Path.Combine(input, "submissions", "_uploads.csv"),
             "blob_name,received_at\n" + string.Concat(uploads.Select(u => $"{u.Key},{u.Value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}\n")));
         var store = Path.Combine(_folder.Path, "local-store");
@@ -108,12 +116,12 @@ public sealed class HostOnAzuriteTests(AzuriteFixture azurite) : IDisposable
         return builder.Build();
     }
 
-    /// <summary>Uploads the sample in its recorded order; files of the same station-month a second apart, so upload order is unambiguous.</summary>
+    /// <summary>Uploads the sample's subset in its recorded order; files of the same station-month a second apart, so upload order is unambiguous.</summary>
     private static async Task<Dictionary<string, DateTimeOffset>> UploadSampleAsync(IBlobStore blobs)
     {
         await UploadReferenceAsync(blobs);
         var submissions = Path.Combine(RepositoryFiles.SampleData, "submissions");
-        var order = File.ReadLines(Path.Combine(submissions, "_uploads.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        var order = SampleSubset.Uploads(RepositoryFiles.SampleData);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var uploaded = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var blobName in order)

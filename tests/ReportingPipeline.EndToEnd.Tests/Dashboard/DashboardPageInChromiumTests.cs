@@ -68,6 +68,36 @@ public sealed class DashboardPageInChromiumTests(RenderedDashboard dashboard) : 
     }
 
     [Fact]
+    public void Page_FiguresByLevel_EqualDuckDbRecomputationFromTheFactsAtEveryLevel()
+    {
+        var page = dashboard.Shown();
+        using var marts = new MartReader(dashboard.MartsFolder);
+        var month = LatestClosedMonth(marts);
+        var shown = page.Levels.Where(f => f.Selection == "month").ToList();
+
+        Assert.Equal(["province", "city", "district", "town", "village"], shown.Select(f => f.Level).Distinct());
+        // Written from the contract: ratios of sums, head counts at the month, station figures blank for a village.
+        var sql = new Dictionary<string, Func<string, string>>(StringComparer.Ordinal)
+        {
+            ["reporting_rate"] = c => $"SELECT count(*) FILTER (WHERE status IN ('accepted', 'accepted_with_warnings')) / NULLIF(count(*), 0) FROM fct_submission WHERE period = DATE '{month}' AND starts_with(station_code, '{c}')",
+            ["social_workers"] = c => $"SELECT sum(social_workers) FROM fct_station_month WHERE period = DATE '{month}' AND starts_with(station_code, '{c}')",
+            ["services_people_served"] = c => $"SELECT sum(people_served) FROM fct_services WHERE period = DATE '{month}' AND starts_with(village_code, '{c}')",
+            ["village_visit_coverage"] = c => $"""
+                SELECT (SELECT count(*) FROM fct_visits WHERE period = DATE '{month}' AND starts_with(village_code, '{c}') AND coalesce(resident_visits, 0) + coalesce(client_visits, 0) > 0)
+                     / NULLIF((SELECT count(*) FROM fct_submission s JOIN dim_region r ON r.town_code = s.station_code WHERE s.period = DATE '{month}' AND starts_with(r.village_code, '{c}')), 0)
+                """,
+        };
+        foreach (var figure in shown.Where(f => sql.ContainsKey(f.Measure)))
+        {
+            double? expected = figure.Level == "village" && figure.Measure is "reporting_rate" or "social_workers"
+                ? null
+                : marts.Query($"SELECT CAST(({sql[figure.Measure](figure.Code)}) AS DOUBLE)").Select(r => (double?)r[0]).Single();
+            Assert.True(expected is null ? figure.Value is null : figure.Value is { } v && Math.Abs(v - expected.Value) <= 1e-9 * Math.Max(1, Math.Abs(expected.Value)),
+                $"{figure.Level} {figure.Code} {figure.Measure}: page {figure.Value}, DuckDB {expected}");
+        }
+    }
+
+    [Fact]
     public void Page_DrillDown_ClickingCityAndDistrictShowsTheirTowns()
     {
         var page = dashboard.Shown();

@@ -13,7 +13,16 @@ public sealed record PageSnapshot(
     [property: JsonPropertyName("cities")] IReadOnlyList<ShownRegion> Cities,
     [property: JsonPropertyName("stations")] IReadOnlyList<ShownStation> Stations,
     [property: JsonPropertyName("canvases")] IReadOnlyList<ShownCanvas> Canvases,
-    [property: JsonPropertyName("drill")] ShownDrillDown Drill);
+    [property: JsonPropertyName("drill")] ShownDrillDown Drill,
+    [property: JsonPropertyName("levels")] IReadOnlyList<ShownFigure> Levels);
+
+/// <summary>One cell of the figures-by-level tables.</summary>
+public sealed record ShownFigure(
+    [property: JsonPropertyName("selection")] string Selection,
+    [property: JsonPropertyName("level")] string Level,
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("measure")] string Measure,
+    [property: JsonPropertyName("value")] double? Value);
 
 public sealed record ShownKpi([property: JsonPropertyName("measure")] string Measure, [property: JsonPropertyName("value")] double? Value, [property: JsonPropertyName("text")] string Text);
 
@@ -55,6 +64,8 @@ public sealed class RenderedDashboard : IAsyncLifetime, IDisposable
             for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
             return { id, width: c.width, height: c.height, painted };
           });
+          const levels = [...document.querySelectorAll('details[data-figures] tr[data-region]')].flatMap(t =>
+            [...t.querySelectorAll('td[data-measure]')].map(c => ({ selection: t.closest('details').dataset.figures, level: t.dataset.level, code: t.dataset.region, measure: c.dataset.measure, value: num(c.dataset.value) })));
           const town = document.querySelector('details.district tr[data-station]');
           const visibleBefore = town.checkVisibility();
           const district = town.closest('details.district');
@@ -64,7 +75,7 @@ public sealed class RenderedDashboard : IAsyncLifetime, IDisposable
           return {
             ready: document.documentElement.getAttribute('data-ready'), pwned: typeof window.pwned,
             month: document.querySelector('[data-month]').dataset.month,
-            kpis, cities, stations, canvases, drill: { station: town.dataset.station, visibleBefore, visibleAfter }
+            kpis, cities, stations, canvases, drill: { station: town.dataset.station, visibleBefore, visibleAfter }, levels
           };
         })()
         """;

@@ -9,6 +9,7 @@ using ReportingPipeline.Cli;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.EndToEnd.Tests.Cli;
 using ReportingPipeline.EndToEnd.Tests.Dashboard;
+using ReportingPipeline.EndToEnd.Tests.Templates;
 using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.EndToEnd.Tests.Portal;
@@ -156,49 +157,12 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
         throw new TimeoutException($"The template never arrived at {path}.");
     }
 
-    /// <summary>Types figures into the template as a station's staff member does: as text, in the cells left blank.</summary>
+    /// <summary>Types figures into the template as a station's staff member does (<see cref="StationFilling"/>).</summary>
     private static byte[] FilledIn(byte[] template, string count)
     {
         using var copy = new MemoryStream();
         copy.Write(template);
-        using (var document = SpreadsheetDocument.Open(copy, isEditable: true))
-        {
-            var workbook = document.WorkbookPart!;
-            foreach (var sheet in workbook.Workbook.Sheets!.Elements<Sheet>())
-            {
-                var part = (WorksheetPart)workbook.GetPartById(sheet.Id!);
-                var rows = part.Worksheet.GetFirstChild<SheetData>()!.Elements<Row>().ToList();
-                if (sheet.Name == "填报说明" || rows.Count == 0)
-                {
-                    continue;
-                }
-
-                var headerCount = rows[0].Elements<Cell>().Count();
-                foreach (var row in rows.Skip(1))
-                {
-                    for (var column = 0; column < headerCount; column++)
-                    {
-                        var reference = $"{(char)('A' + column)}{row.RowIndex}";
-                        var cell = row.Elements<Cell>().FirstOrDefault(c => c.CellReference == reference);
-                        if (cell is null)
-                        {
-                            cell = new Cell { CellReference = reference };
-                            row.Append(cell);
-                        }
-
-                        if (string.IsNullOrEmpty(cell.CellValue?.Text) && cell.InlineString is null)
-                        {
-                            var value = sheet.Name!.Value!.Contains("station", StringComparison.Ordinal)
-                                ? (row.RowIndex!.Value switch { 4 => "王芳", 5 => "12", 6 => "8", 7 => "25", _ => "36.5" })
-                                : count;
-                            cell.DataType = CellValues.InlineString;
-                            cell.InlineString = new InlineString(new Text(value));
-                        }
-                    }
-                }
-            }
-        }
-
+        StationFilling.FillIn(copy, count: count);
         return copy.ToArray();
     }
 

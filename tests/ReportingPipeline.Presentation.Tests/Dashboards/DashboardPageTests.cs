@@ -80,7 +80,8 @@ public sealed partial class DashboardPageTests
             [new RegionStatus(figures, [district], [])],
             [new(1, "440103", "荔湾区", "广州市", 4, 3, 0.75, 0.5, 12345, 4115)],
             [new("440103001", stationName, "荔湾区", "广州市", 1, 2, 2, 0, 0, 1, "cell.not_count", 2, "不是非负整数", "not a non-negative integer")],
-            new DashboardTrends([march, april], new Dictionary<string, IReadOnlyList<double?>> { ["reporting_rate"] = [0.5, 0.75] }, [new("4401", "广州市", [0.5, 0.75])]));
+            new DashboardTrends([march, april], new Dictionary<string, IReadOnlyList<double?>> { ["reporting_rate"] = [0.5, 0.75] }, [new("4401", "广州市", [0.5, 0.75])]),
+            [new("month", "2022年4月", "2022-04", [april], [new("city", "4401", "广州市", "44", new Dictionary<string, double?> { ["reporting_rate"] = 0.75 })])]);
     }
 
     [GeneratedRegex("<script", RegexOptions.IgnoreCase)]

@@ -23,7 +23,8 @@ public sealed class PowerBiProjectTests
     {
         var files = PowerBiProject.Files();
 
-        foreach (var table in Core.Marts.MartTables.All)
+        Assert.DoesNotContain($"queries/{Core.Marts.MartTables.AggRegionMonth.Name}.pq", files.Keys);
+        foreach (var table in PowerBiModel.Tables)
         {
             Assert.Contains($"queries/{table.Name}.pq", files.Keys);
             Assert.Contains($"{PowerBiProject.SemanticModelFolder}/definition/tables/{table.Name}.tmdl", files.Keys);

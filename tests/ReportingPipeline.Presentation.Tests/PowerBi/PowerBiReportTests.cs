@@ -33,7 +33,7 @@ public sealed class PowerBiReportTests
 
         Assert.Equal(Directory.EnumerateDirectories(pagesFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
         Assert.Contains(pages.RootElement.GetProperty("activePageName").GetString(), order);
-        Assert.Equal(4, order.Count); // who has not reported, services, hotline, funds
+        Assert.Equal(5, order.Count); // who has not reported, a district's stations (drill-through), services, hotline, funds
         foreach (var page in order)
         {
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(pagesFolder, page, "page.json")));

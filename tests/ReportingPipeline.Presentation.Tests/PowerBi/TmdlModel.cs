@@ -50,7 +50,8 @@ internal sealed record TmdlNode(int Depth, string Text, List<TmdlNode> Children)
     }
 }
 
-internal sealed record TmdlColumn(string Name, string DataType, string SourceColumn, bool IsKey, string? SortByColumn, string? SummarizeBy);
+/// <param name="SourceColumn">Null for a calculated column (<c>column name = DAX</c>).</param>
+internal sealed record TmdlColumn(string Name, string DataType, string? SourceColumn, bool IsKey, string? SortByColumn, string? SummarizeBy, bool IsHidden = false);
 
 internal sealed record TmdlMeasure(string Table, string Name, string Expression, string? FormatString, string? DisplayFolder);
 
@@ -110,7 +111,7 @@ internal sealed partial record TmdlModel(IReadOnlyList<TmdlTable> Tables, IReadO
     {
         var table = TmdlNode.Parse(text).Single(n => n.Text.StartsWith("table ", StringComparison.Ordinal));
         var columns = table.Objects("column")
-            .Select(c => new TmdlColumn(c.Name, c.Property("dataType")!, c.Property("sourceColumn")!, c.HasFlag("isKey"), c.Property("sortByColumn") is { } s ? Unquote(s) : null, c.Property("summarizeBy")))
+            .Select(c => new TmdlColumn(c.Name, c.Property("dataType")!, c.Property("sourceColumn")!, c.HasFlag("isKey"), c.Property("sortByColumn") is { } s ? Unquote(s) : null, c.Property("summarizeBy"), c.HasFlag("isHidden")))
             .ToList();
         var measures = table.Objects("measure")
             .Select(m =>

@@ -26,18 +26,20 @@ public sealed class TmdlWriterTests(BuiltMarts marts) : IClassFixture<BuiltMarts
         var model = PowerBiFolder.Model();
         using var reader = marts.Scenario.OpenReader();
 
-        Assert.Equal(MartTables.All.Select(t => t.Name).Order(StringComparer.Ordinal), model.Tables.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(PowerBiModel.Tables.Select(t => t.Name).Order(StringComparer.Ordinal), model.Tables.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(model.Tables.Select(t => t.Name).Order(StringComparer.Ordinal), model.TableRefs.Order(StringComparer.Ordinal));
         foreach (var table in model.Tables)
         {
             Assert.NotEmpty(reader.Files(table.Name));
             var parquet = reader.Describe(table.Name).ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
-            Assert.Equal(parquet.Keys.Order(StringComparer.Ordinal), table.Columns.Select(c => c.SourceColumn).Order(StringComparer.Ordinal));
-            foreach (var column in table.Columns)
+            Assert.Equal(parquet.Keys.Order(StringComparer.Ordinal), table.Columns.Where(c => c.SourceColumn is not null).Select(c => c.SourceColumn!).Order(StringComparer.Ordinal));
+            // The one calculated column: the month slicers' field.
+            Assert.All(table.Columns.Where(c => c.SourceColumn is null), c => Assert.Equal(PowerBiReport.MonthChoiceColumn, c.Name));
+            foreach (var column in table.Columns.Where(c => c.SourceColumn is not null))
             {
                 Assert.Equal(column.SourceColumn, column.Name);
                 Assert.True(Compatible.TryGetValue(column.DataType, out var accepts), $"{table.Name}.{column.Name}: unknown dataType {column.DataType}");
-                Assert.True(accepts(parquet[column.SourceColumn]), $"{table.Name}.{column.Name}: dataType {column.DataType} cannot hold Parquet {parquet[column.SourceColumn]}");
+                Assert.True(accepts(parquet[column.SourceColumn!]), $"{table.Name}.{column.Name}: dataType {column.DataType} cannot hold Parquet {parquet[column.SourceColumn!]}");
             }
         }
     }
@@ -73,11 +75,11 @@ public sealed class TmdlWriterTests(BuiltMarts marts) : IClassFixture<BuiltMarts
     }
 
     [Fact]
-    public void Relationships_EveryFactAndTheRollup_JoinThePeriodAndOneRegionOrStationDimension()
+    public void Relationships_EveryFact_JoinsThePeriodAndOneRegionOrStationDimension()
     {
         var model = PowerBiFolder.Model();
 
-        foreach (var fact in MartTables.Facts.Append(MartTables.AggRegionMonth))
+        foreach (var fact in MartTables.Facts)
         {
             Assert.Contains(model.Relationships, r => r.FromTable == fact.Name && r.FromColumn == MartTables.PeriodColumn && r.ToTable == MartTables.DimPeriod.Name);
         }
@@ -104,16 +106,17 @@ public sealed class TmdlWriterTests(BuiltMarts marts) : IClassFixture<BuiltMarts
     }
 
     [Fact]
-    public void DimPeriod_DateTable_IsMarkedOnAUniqueDateKey()
+    public void DimPeriod_MonthGrain_IsNotMarkedAsDateTableAndHasAUniqueDateKey()
     {
         var model = PowerBiFolder.Model();
         using var reader = marts.Scenario.OpenReader();
 
-        var dateTable = Assert.Single(model.Tables, t => t.DataCategory == "Time");
-        Assert.Equal(MartTables.DimPeriod.Name, dateTable.Name);
+        // A marked date table must hold contiguous days; dim_period holds months, so it is not marked.
+        Assert.DoesNotContain(model.Tables, t => t.DataCategory == "Time");
+        var dateTable = model[MartTables.DimPeriod.Name];
         var key = Assert.Single(dateTable.Columns, c => c.IsKey);
         Assert.Equal("dateTime", key.DataType);
-        Assert.Equal("DATE", reader.Describe(dateTable.Name).Single(c => c.Name == key.SourceColumn).Type);
+        Assert.Equal("DATE", reader.Describe(dateTable.Name).Single(c => c.Name == key.SourceColumn!).Type);
         Assert.Equal(
             reader.Scalar<long>($"SELECT COUNT(*) FROM {dateTable.Name}"),
             reader.Scalar<long>($"SELECT COUNT(DISTINCT {key.SourceColumn}) FROM {dateTable.Name} WHERE {key.SourceColumn} IS NOT NULL"));

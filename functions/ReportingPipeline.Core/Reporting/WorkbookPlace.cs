@@ -1,0 +1,40 @@
+using System.Globalization;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Validation;
+
+namespace ReportingPipeline.Core.Reporting;
+
+/// <summary>
+/// Where an issue of a workbook upload is, as staff look for it: the sheet and the column by their Chinese labels,
+/// and the Excel cell reference (<c>'走访 (visits)'!C5</c>) that Excel's name box goes to.
+/// </summary>
+public sealed record WorkbookPlace(string? SheetLabel, string? ColumnLabel, string? Cell)
+{
+    /// <summary>True for the uploads whose locations are sheets, rows and column letters: Excel workbooks.</summary>
+    public static bool IsWorkbook(string fileName) => fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The place of an issue in a workbook; null when it is about the whole file.</summary>
+    public static WorkbookPlace? Of(ValidationIssue issue)
+    {
+        var section = issue.Section is null ? null : SubmissionContract.Sections.FirstOrDefault(s => s.Key == issue.Section);
+        var field = issue.Field is null || section is null
+            ? null
+            : section.Fields.FirstOrDefault(f => f.Key == issue.Field) ?? section.AnnotationColumns.FirstOrDefault(f => f.Key == issue.Field);
+        var location = issue.Location;
+        var cell = location is { Source: { } sheet, Column: { } column }
+            ? string.Create(CultureInfo.InvariantCulture, $"{SheetReference(sheet)}!{column}{location.Row}")
+            : null;
+        if (section is null && cell is null)
+        {
+            return null;
+        }
+
+        return new WorkbookPlace(section?.Label, field?.Label, cell);
+    }
+
+    /// <summary>A sheet name as a formula writes it: quoted (quotes doubled) unless it is letters, digits and underscores only.</summary>
+    public static string SheetReference(string sheet) =>
+        sheet.Length > 0 && !char.IsAsciiDigit(sheet[0]) && sheet.All(c => char.IsLetterOrDigit(c) || c == '_')
+            ? sheet
+            : "'" + sheet.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
