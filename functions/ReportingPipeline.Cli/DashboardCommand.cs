@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting.LocalFolder;
-using ReportingPipeline.Storage.LocalFolder;
 
 namespace ReportingPipeline.Cli;
 
@@ -30,7 +31,8 @@ internal static class DashboardCommand
             throw new UsageException($"No marts in {storeRoot} ({Containers.Marts}/{MartManifest.BlobName} is missing): run `pipeline run --store {storeRoot}` first.");
         }
 
-        var written = await DashboardFile.WriteAsync(new LocalFolderBlobStore(storeRoot), output, cancellationToken);
+        using var host = LocalPipeline.CreateHost(storeRoot, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var written = await DashboardFile.WriteAsync(host.Services.GetRequiredService<IBlobStore>(), output, cancellationToken);
         if (written is null)
         {
             throw new UsageException($"The marts in {storeRoot} cover no month yet: there is nothing to show.");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting;
@@ -47,10 +46,10 @@ internal static class RunCommand
 
         TimeProvider time = now is { } fixedNow ? new FixedTimeProvider(fixedNow) : TimeProvider.System;
         var level = verbose ? LogLevel.Information : LogLevel.Warning;
-        await using var services = LocalPipeline.Create(storeRoot, time, logging => logging
+        using var host = LocalPipeline.CreateHost(storeRoot, time, logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(level));
-        var run = LocalRun.Create(services);
+        var run = LocalRun.Create(host.Services);
         using var bar = new ProgressBar(stderr, enabled: !verbose);
         var summary = await run.RunAsync(input, bar, cancellationToken);
         bar.Finish();

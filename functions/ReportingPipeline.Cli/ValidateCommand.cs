@@ -1,11 +1,14 @@
 using System.CommandLine;
-using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Reading;
 using ReportingPipeline.Core.Reference;
 using ReportingPipeline.Core.Reporting;
 using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Hosting;
+using ReportingPipeline.Hosting.LocalFolder;
 
 namespace ReportingPipeline.Cli;
 
@@ -43,19 +46,18 @@ internal static class ValidateCommand
 
         var reference = ReferenceFiles.Load(referenceFolder);
         var now = nowOption ?? DateTimeOffset.UtcNow;
-        var limits = ReadLimits.Default;
-        var deadline = DeadlinePolicy.Default;
+
+        // The limits and deadline an upload is judged by: the same configuration (Pipeline section) and wiring as every host.
+        using var host = LocalPipeline.CreateHost(Directory.GetCurrentDirectory(), new FixedTimeProvider(now), logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var judge = new IntakeJudge(host.Services.GetRequiredService<IntakeOptions>() with { ProcessedBy = "pipeline validate" });
         var fileName = Path.GetFileName(file);
-        var bytes = new FileInfo(file).Length;
-        string sha256;
-        RawSubmission raw;
+        UploadContent content;
         await using (var stream = File.OpenRead(file))
         {
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-            stream.Position = 0;
-            // The reader stops copying at the size limit and says so itself.
-            raw = SubmissionFileReader.Read(stream, fileName, limits);
+            content = await UploadContent.ReadAsync(stream, judge.Options.Limits, cancellationToken);
         }
+
+        var raw = judge.Read(content, fileName);
 
         // Which station and month the file is for: the options, else the folder it sits in
         // ({period}/{station}/{file}, as uploaded), else what the file itself says.
@@ -63,17 +65,17 @@ internal static class ValidateCommand
         var station = stationOption ?? fromPath?.StationCode ?? HeaderValue(raw, "station_code");
         var period = periodOption ?? fromPath?.Period ?? (Period.TryParse(HeaderValue(raw, "period"), out var p) ? p : null);
 
-        var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, station, period, now, []));
+        var validation = IntakeJudge.Validate(raw, reference, station, period, now, []);
         var blobName = station is not null && period is not null ? $"{period}/{station}/{fileName}" : fileName;
         SubmissionReport report;
         if (station is not null && period is { } known)
         {
-            var decision = IntakeDecider.Decide(null, new IncomingUpload(blobName, known, station, sha256, bytes, now), validation, deadline, now, "pipeline validate");
-            report = SubmissionReportBuilder.Build(decision, validation, reference, deadline);
+            var decision = judge.Decide(null, new IncomingUpload(blobName, known, station, content.Sha256, content.Size, now), validation, now);
+            report = judge.Report(decision, validation, reference);
         }
         else
         {
-            report = SubmissionReportBuilder.Rejected(blobName, station, period, sha256, bytes, now, now, validation, reference, deadline);
+            report = judge.Unplaced(blobName, station, period, content.Sha256, content.Size, now, now, validation, reference);
         }
 
         if (asJson)

@@ -51,7 +51,12 @@ public static class StorageFactory
             throw new InvalidOperationException($"{StorageOptions.SectionName}:BlobServiceUri and {StorageOptions.SectionName}:TableServiceUri go together.");
         }
 
-        credential ??= new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+        // One credential per process (the hosts register it once, AddAzureCredential): never a second one made here.
+        if (credential is null)
+        {
+            throw new ArgumentNullException(nameof(credential), $"{StorageOptions.SectionName}:BlobServiceUri signs in with the host's TokenCredential: pass it.");
+        }
+
         var marts = options.MartsBlobServiceUri is { } martsUri ? new BlobServiceClient(martsUri, credential, WithRetries(new BlobClientOptions())) : null;
         return Create(
             new BlobServiceClient(options.BlobServiceUri, credential, WithRetries(new BlobClientOptions())),

@@ -24,6 +24,9 @@ public sealed record SyntheticStagingSummary(int StationMonths, int Missing, int
 /// </remarks>
 public static class SyntheticStaging
 {
+    /// <summary>The intake's own judge, with the default limits and deadline, recording "synthetic" as who processed.</summary>
+    private static readonly IntakeJudge Judge = new(IntakeOptions.Default with { ProcessedBy = "synthetic" });
+
     public static async Task<SyntheticStagingSummary> WriteAsync(
         IBlobStore store,
         ISubmissionLedger ledger,
@@ -62,10 +65,11 @@ public static class SyntheticStaging
                     SubmissionJsonWriter.Write(content, upload.Submission);
                     var bytes = content.ToArray();
                     var blobName = $"{plan.Period}/{plan.Station.StationCode}/{plan.Station.StationCode}_{plan.Period}_v{upload.Attempt}.json";
-                    var raw = SubmissionFileReader.Read(new MemoryStream(bytes, writable: false), blobName, ReadLimits.Default);
-                    var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, plan.Station.StationCode, plan.Period, upload.ReceivedAt, []));
-                    var incoming = new IncomingUpload(blobName, plan.Period, plan.Station.StationCode, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, upload.ReceivedAt);
-                    var decision = IntakeDecider.Decide(entry, incoming, validation, DeadlinePolicy.Default, upload.ReceivedAt.AddSeconds(1), "synthetic");
+                    var file = new UploadContent(bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+                    var raw = Judge.Read(file, blobName);
+                    var validation = IntakeJudge.Validate(raw, reference, plan.Station.StationCode, plan.Period, upload.ReceivedAt, []);
+                    var incoming = new IncomingUpload(blobName, plan.Period, plan.Station.StationCode, file.Sha256, bytes.Length, upload.ReceivedAt);
+                    var decision = Judge.Decide(entry, incoming, validation, upload.ReceivedAt.AddSeconds(1));
                     entry = decision.Entry;
                     Interlocked.Increment(ref uploads);
                     if (decision.Status == SubmissionStatus.Duplicate)

@@ -15,52 +15,11 @@ public static class SubmissionFields
 {
     private static readonly Dictionary<string, ISectionAccessor> Accessors = new ISectionAccessor[]
     {
-        new SectionAccessor<StationSheet>(SubmissionContract.Station, s => [s.Station], new()
-        {
-            ["station_code"] = r => r.StationCode,
-            ["period"] = r => r.Period.ToString(),
-            ["prepared_by"] = r => r.PreparedBy,
-            ["social_workers"] = r => r.SocialWorkers,
-            ["certified_workers"] = r => r.CertifiedWorkers,
-            ["volunteers"] = r => r.Volunteers,
-            ["volunteer_hours"] = r => r.VolunteerHours,
-        }),
-        new SectionAccessor<VisitRecord>(SubmissionContract.Visits, s => s.Visits, new()
-        {
-            ["village_code"] = r => r.VillageCode,
-            ["resident_visits"] = r => r.ResidentVisits,
-            ["client_visits"] = r => r.ClientVisits,
-            ["case_files"] = r => r.CaseFiles,
-            ["newly_identified"] = r => r.NewlyIdentified,
-        }),
-        new SectionAccessor<ServiceRecord>(SubmissionContract.Services, s => s.Services, new()
-        {
-            ["village_code"] = r => r.VillageCode,
-            ["target_group"] = r => r.TargetGroup,
-            ["cases"] = r => r.Cases,
-            ["groups"] = r => r.Groups,
-            ["activities"] = r => r.Activities,
-            ["people_served"] = r => r.PeopleServed,
-        }),
-        new SectionAccessor<HotlineRecord>(SubmissionContract.Hotline, s => s.Hotline, new()
-        {
-            ["line_id"] = r => r.LineId,
-            ["duty_shifts"] = r => r.DutyShifts,
-            ["calls"] = r => r.Calls,
-            ["people_served"] = r => r.PeopleServed,
-            ["resolved"] = r => r.Resolved,
-            ["psychological"] = r => r.Psychological,
-            ["emotional"] = r => r.Emotional,
-            ["basic_needs"] = r => r.BasicNeeds,
-            ["other_support"] = r => r.OtherSupport,
-        }),
-        new SectionAccessor<FundRecord>(SubmissionContract.Funds, s => s.Funds, new()
-        {
-            ["source"] = r => r.Source,
-            ["received"] = r => r.Received,
-            ["spent"] = r => r.Spent,
-            ["in_kind"] = r => r.InKind,
-        }),
+        new SectionAccessor<StationSheet>(SubmissionContract.Station, s => [s.Station]),
+        new SectionAccessor<VisitRecord>(SubmissionContract.Visits, s => s.Visits),
+        new SectionAccessor<ServiceRecord>(SubmissionContract.Services, s => s.Services),
+        new SectionAccessor<HotlineRecord>(SubmissionContract.Hotline, s => s.Hotline),
+        new SectionAccessor<FundRecord>(SubmissionContract.Funds, s => s.Funds),
     }.ToDictionary(a => a.Section.Key, StringComparer.Ordinal);
 
     /// <summary>
@@ -102,19 +61,19 @@ public static class SubmissionFields
         private readonly Func<Submission, IEnumerable<TRecord>> _records;
         private readonly Func<TRecord, object?>[] _getters;
 
-        public SectionAccessor(SectionDefinition section, Func<Submission, IEnumerable<TRecord>> records, Dictionary<string, Func<TRecord, object?>> getters)
+        public SectionAccessor(SectionDefinition section, Func<Submission, IEnumerable<TRecord>> records)
         {
-            // A field added to the contract without an accessor here is a bug: fail on first use, loudly.
+            // A field added to the contract without a property on its record is a bug: fail on first use, loudly.
             var declared = section.Fields.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-            if (!declared.SetEquals(getters.Keys))
+            if (!declared.SetEquals(RecordFields<TRecord>.Keys))
             {
                 throw new InvalidOperationException(
-                    $"SubmissionFields for section {section.Key} do not match the contract: declared {string.Join(',', declared)}, mapped {string.Join(',', getters.Keys)}.");
+                    $"{typeof(TRecord).Name} does not match section {section.Key} of the contract: declared {string.Join(',', declared)}, properties {string.Join(',', RecordFields<TRecord>.Keys)}.");
             }
 
             Section = section;
             _records = records;
-            _getters = [.. section.Fields.Select(f => getters[f.Key])];
+            _getters = [.. section.Fields.Select(f => RecordFields<TRecord>.GetCell(f.Key))];
         }
 
         public SectionDefinition Section { get; }

@@ -66,30 +66,3 @@ public static class IntakeDecider
         return new IntakeDecision(status, version, onTime, record, next, AlreadyProcessed: false);
     }
 }
-
-/// <summary>A month of a station's history to compare a new upload with: its current accepted version in staging.</summary>
-public sealed record HistoryMonth(Period Period, string Sha256, int Version)
-{
-    public string StagedBlobName(string stationCode) => StagedSubmission.BlobNameFor(Period, stationCode, Sha256);
-}
-
-/// <summary>Picks the months a new upload's outlier check compares with.</summary>
-public static class OutlierHistory
-{
-    /// <summary>How many recent accepted months the outlier check looks at.</summary>
-    public const int Months = 6;
-
-    /// <summary>
-    /// The station's most recent accepted months before <paramref name="period"/> (up to <see cref="Months"/>),
-    /// newest first, from its ledger entries; months without an accepted version are skipped.
-    /// </summary>
-    public static IReadOnlyList<HistoryMonth> Pick(IEnumerable<LedgerEntry> entries, string stationCode, Period period) =>
-        entries
-            .Where(e => string.Equals(e.StationCode, stationCode, StringComparison.Ordinal) && e.Period < period)
-            .Select(e => (e.Period, Current: e.Current))
-            .Where(e => e.Current is not null)
-            .OrderByDescending(e => e.Period)
-            .Take(Months)
-            .Select(e => new HistoryMonth(e.Period, e.Current!.Sha256, e.Current.Version ?? 0))
-            .ToList();
-}

@@ -12,8 +12,8 @@ public sealed class ReferenceUnavailableException(string message) : Exception(me
 /// </summary>
 public sealed class ReferenceStore(IBlobStore store)
 {
-    public const string RegionsFile = "regions.csv";
-    public const string StationsFile = "stations.csv";
+    public const string RegionsFile = ReferenceLoader.RegionsFileName;
+    public const string StationsFile = ReferenceLoader.StationsFileName;
 
     // Two callers may load the same reference at once; both results are equal, so no lock is needed.
     private volatile CachedReference? _cached;

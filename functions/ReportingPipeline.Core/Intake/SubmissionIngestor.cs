@@ -36,6 +36,8 @@ public sealed class SubmissionIngestor(
 {
     private const int MaxLedgerAttempts = 50;
 
+    private readonly IntakeJudge _judge = new(options);
+
     public async Task<IngestResult> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
         if (!SubmissionPath.IsAddressable(blobName))
@@ -59,7 +61,7 @@ public sealed class SubmissionIngestor(
     {
         var now = time.GetUtcNow();
         var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
-        var report = SubmissionReportBuilder.Rejected(blobName, null, null, string.Empty, 0, now, now, new ValidationResult(null, [issue]), null, options.Deadline);
+        var report = _judge.Unplaced(blobName, null, null, string.Empty, 0, now, now, new ValidationResult(null, [issue]), null);
         logger.LogWarning("{BlobName}: a name that cannot be addressed safely; rejected without reading it", blobName);
         return await WriteReportAsync(report, false, cancellationToken);
     }
@@ -92,8 +94,8 @@ public sealed class SubmissionIngestor(
         var now = time.GetUtcNow();
         var issue = RuleCatalogue.SetAside.Issue(SourceLocation.File,
             args: new Dictionary<string, string> { ["attempts"] = attempts.ToString(CultureInfo.InvariantCulture) });
-        var report = SubmissionReportBuilder.Rejected(blobName, path?.StationCode, path?.Period, string.Empty, item?.Size ?? 0, item?.CreatedOn ?? now, now,
-            new ValidationResult(null, [issue]), null, options.Deadline);
+        var report = _judge.Unplaced(blobName, path?.StationCode, path?.Period, string.Empty, item?.Size ?? 0, item?.CreatedOn ?? now, now,
+            new ValidationResult(null, [issue]), null);
         logger.LogWarning("{BlobName}: set aside after {Attempts} failed attempts; report written", blobName, attempts);
         return await WriteReportAsync(report, false, cancellationToken);
     }
@@ -114,7 +116,7 @@ public sealed class SubmissionIngestor(
         var earlier = new List<BlobItem>();
         await foreach (var other in store.ListAsync(Containers.Submissions, $"{path.Period}/{path.StationCode}/", cancellationToken))
         {
-            if (SubmissionPath.TryParse(other.Name, out _) && IsUploadedBefore(other, item))
+            if (SubmissionPath.TryParse(other.Name, out _) && UploadOrder.IsBefore(other, item))
             {
                 earlier.Add(other);
             }
@@ -126,7 +128,7 @@ public sealed class SubmissionIngestor(
         }
 
         var recorded = (await ledger.GetAsync(path.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Select(u => u.BlobName).ToHashSet(StringComparer.Ordinal) ?? [];
-        foreach (var other in earlier.Where(o => !recorded.Contains(o.Name)).OrderBy(o => o.CreatedOn).ThenBy(o => o.Name, StringComparer.Ordinal))
+        foreach (var other in earlier.Where(o => !recorded.Contains(o.Name)).Order(UploadOrder.Instance))
         {
             try
             {
@@ -140,16 +142,18 @@ public sealed class SubmissionIngestor(
         }
     }
 
-    /// <summary>Upload order: creation time (whole seconds in Azure's headers), then name for uploads of the same second.</summary>
-    private static bool IsUploadedBefore(BlobItem a, BlobItem b) =>
-        a.CreatedOn < b.CreatedOn || (a.CreatedOn == b.CreatedOn && string.CompareOrdinal(a.Name, b.Name) < 0);
-
     private async Task<IngestResult> IngestOneAsync(string blobName, CancellationToken cancellationToken)
     {
         var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken)
             ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
         var reference = await references.GetAsync(cancellationToken);
-        var content = await ReadBoundedAsync(blobName, cancellationToken);
+        UploadContent content;
+        await using (var stream = await store.OpenReadAsync(Containers.Submissions, blobName, cancellationToken)
+            ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}."))
+        {
+            content = await UploadContent.ReadAsync(stream, options.Limits, cancellationToken);
+        }
+
         var sha256 = content.Sha256;
         var receivedAt = item.CreatedOn;
         var fileName = SubmissionPath.FileNameOf(blobName);
@@ -158,15 +162,13 @@ public sealed class SubmissionIngestor(
         {
             var issue = RuleCatalogue.BadPath.Issue(SourceLocation.File, value: blobName);
             var rejected = new ValidationResult(null, [issue]);
-            var report = SubmissionReportBuilder.Rejected(blobName, null, null, sha256, item.Size, receivedAt, time.GetUtcNow(), rejected, reference, options.Deadline);
+            var report = _judge.Unplaced(blobName, null, null, sha256, item.Size, receivedAt, time.GetUtcNow(), rejected, reference);
             return await WriteReportAsync(report, false, cancellationToken);
         }
 
-        var raw = content.Bytes is null
-            ? SubmissionFileReader.TooLarge(fileName, item.Size, options.Limits)
-            : SubmissionFileReader.Read(new MemoryStream(content.Bytes, writable: false), fileName, options.Limits);
+        var raw = _judge.Read(content, fileName, item.Size);
         var history = await LoadHistoryAsync(path, cancellationToken);
-        var validation = SubmissionValidator.Validate(raw, new ValidationContext(reference, path.StationCode, path.Period, receivedAt, history));
+        var validation = IntakeJudge.Validate(raw, reference, path.StationCode, path.Period, receivedAt, history);
         var upload = new IncomingUpload(blobName, path.Period, path.StationCode, sha256, item.Size, receivedAt);
 
         for (var attempt = 1; ; attempt++)
@@ -174,7 +176,7 @@ public sealed class SubmissionIngestor(
             cancellationToken.ThrowIfCancellationRequested();
             var current = await ledger.GetAsync(path.Period, path.StationCode, cancellationToken);
             var processedAt = time.GetUtcNow();
-            var decision = IntakeDecider.Decide(current?.Entry, upload, validation, options.Deadline, processedAt, options.ProcessedBy);
+            var decision = _judge.Decide(current?.Entry, upload, validation, processedAt);
             if (!decision.AlreadyProcessed)
             {
                 // Staged before the ledger points at it, so the marts never meet a version without its content.
@@ -195,7 +197,7 @@ public sealed class SubmissionIngestor(
                 }
             }
 
-            var report = SubmissionReportBuilder.Build(decision, validation, reference, options.Deadline);
+            var report = _judge.Report(decision, validation, reference);
             var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken);
             logger.LogInformation("{BlobName}: {Status}, version {Version}, {Errors} errors, {Warnings} warnings{Redelivered}",
                 blobName, report.Status, report.Version, report.Errors, report.Warnings, decision.AlreadyProcessed ? " (already processed)" : string.Empty);
@@ -217,19 +219,13 @@ public sealed class SubmissionIngestor(
 
             var entry = await ledger.GetAsync(period, path.StationCode, cancellationToken);
             if (entry?.Entry.Current is { } current
-                && await ReadStagedAsync(period, path.StationCode, current.Sha256, cancellationToken) is { Submission: { } submission })
+                && await StagedSubmission.ReadAsync(store, period, path.StationCode, current.Sha256, cancellationToken) is { Submission: { } submission })
             {
                 history.Add(submission);
             }
         }
 
         return history;
-    }
-
-    private async Task<StagedSubmission?> ReadStagedAsync(Period period, string stationCode, string sha256, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Staging, StagedSubmission.BlobNameFor(period, stationCode, sha256), cancellationToken);
-        return stream is null ? null : await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options, cancellationToken);
     }
 
     private async Task StageAsync(SubmissionPath path, IntakeDecision decision, ValidationResult validation, CancellationToken cancellationToken)
@@ -241,10 +237,7 @@ public sealed class SubmissionIngestor(
 
         var staged = new StagedSubmission(decision.Upload.BlobName, decision.Upload.Sha256, decision.Status, decision.Version,
             decision.Upload.ReceivedAt, decision.OnTime, decision.Status == SubmissionStatus.Rejected ? null : validation.Submission, validation.Issues);
-        using var buffer = new MemoryStream();
-        await JsonSerializer.SerializeAsync(buffer, staged, PipelineJson.Compact, cancellationToken);
-        buffer.Position = 0;
-        await store.TryCreateAsync(Containers.Staging, StagedSubmission.BlobNameFor(path.Period, path.StationCode, decision.Upload.Sha256), buffer, "application/json", cancellationToken);
+        await staged.TryWriteAsync(store, path.Period, path.StationCode, cancellationToken);
     }
 
     private async Task<IngestResult> WriteReportAsync(SubmissionReport report, bool alreadyProcessed, CancellationToken cancellationToken)
@@ -265,34 +258,4 @@ public sealed class SubmissionIngestor(
     }
 
     /// <summary>The blob's bytes (null when over the size limit) and the SHA-256 of all of it.</summary>
-    private async Task<(byte[]? Bytes, string Sha256)> ReadBoundedAsync(string blobName, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Submissions, blobName, cancellationToken)
-            ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
-        var limit = options.Limits.MaxFileBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                // The hash still covers the whole file, so a re-upload of the same oversized file is recognised.
-                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
-                sha.AppendData(chunk, 0, read);
-                while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-                {
-                    sha.AppendData(chunk, 0, read);
-                }
-
-                return (null, Convert.ToHexStringLower(sha.GetHashAndReset()));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
-        return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-    }
 }

@@ -71,12 +71,7 @@ internal sealed class FactFiles : IAsyncDisposable
         var day = month.Period.FirstDay;
         var code = station.StationCode;
 
-        var status = current?.Status switch
-        {
-            SubmissionStatus.Accepted => "accepted",
-            SubmissionStatus.AcceptedWithWarnings => "accepted_with_warnings",
-            _ => entry is { Uploads.Count: > 0 } ? "rejected" : "missing",
-        };
+        var status = SubmissionStatuses.Of(current?.Status, entry is { Uploads.Count: > 0 });
         StationKeys(_submission, day, code);
         _submission.Strings("status").Add(status);
         _submission.Booleans("on_time").Add(onTime);

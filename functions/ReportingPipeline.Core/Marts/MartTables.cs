@@ -46,7 +46,7 @@ public static class MartTables
     public const string VillageColumn = "village_code";
 
     /// <summary>The levels of <c>agg_region_month</c>, top down, as written in its <c>level</c> column.</summary>
-    public static readonly IReadOnlyList<string> Levels = ["province", "city", "district", "town", "village"];
+    public static readonly IReadOnlyList<string> Levels = RegionLevels.All;
 
     private static readonly MartColumn Period = new(PeriodColumn, MartColumnType.Date, false, "Reporting month (its first day); joins dim_period.date.");
 

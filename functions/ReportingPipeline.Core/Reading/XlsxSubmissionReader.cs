@@ -1,3 +1,6 @@
+// Longer than the ~400 lines the project aims for, on purpose: one forward-only pass over a hostile package
+// (relationships, shared strings, sheets, cells) whose budgets and guards only make sense read together; split,
+// each part would have to re-check what the others already bounded.
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;

@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -327,15 +328,7 @@ public static class ReferenceLoader
     }
 
     /// <summary>The <c>level</c> value as written in <c>regions.csv</c>.</summary>
-    public static string LevelName(RegionLevel level) => level switch
-    {
-        RegionLevel.Province => "province",
-        RegionLevel.City => "city",
-        RegionLevel.District => "district",
-        RegionLevel.Town => "town",
-        RegionLevel.Village => "village",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
-    };
+    public static string LevelName(RegionLevel level) => RegionLevels.NameOf(level);
 
     /// <summary>Digits of a statistical division code at each level: 44, 4401, 440103, 440103001, 440103001001.</summary>
     public static int CodeLength(RegionLevel level) => level switch

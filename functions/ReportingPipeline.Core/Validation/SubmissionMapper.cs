@@ -5,9 +5,9 @@ using ReportingPipeline.Core.Contract;
 namespace ReportingPipeline.Core.Validation;
 
 /// <summary>
-/// Moves values between the contract's declarations and the typed <see cref="Submission"/>. The canonical
-/// model written in <see cref="PipelineJson"/> has exactly the contract's shape (a property per section key,
-/// one per field key), so the mapping goes through that JSON and no field list is written out twice.
+/// Moves values between the contract's declarations and the typed <see cref="Submission"/>. Building one goes
+/// through the canonical JSON (it has exactly the contract's shape: a property per section key, one per field key);
+/// reading one back goes through <see cref="SubmissionFields"/>, like every other reader of a typed submission.
 /// </summary>
 internal static class SubmissionMapper
 {
@@ -27,42 +27,21 @@ internal static class SubmissionMapper
             ?? throw new InvalidOperationException("The canonical submission did not deserialize.");
     }
 
-    /// <summary>Each section's rows as field key → JSON value, read back from a typed submission.</summary>
-    public static IEnumerable<(SectionDefinition Section, JsonElement Row)> Rows(Submission submission)
-    {
-        var root = JsonSerializer.SerializeToElement(submission, PipelineJson.Options);
-        foreach (var section in SubmissionContract.Sections)
-        {
-            if (!root.TryGetProperty(section.Key, out var element))
-            {
-                continue;
-            }
-
-            if (element.ValueKind == JsonValueKind.Object)
-            {
-                yield return (section, element);
-            }
-            else if (element.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var row in element.EnumerateArray())
-                {
-                    yield return (section, row);
-                }
-            }
-        }
-    }
-
     /// <summary>The total of every count field over a submission; a field no row filled in has no total.</summary>
     public static IReadOnlyDictionary<(string Section, string Field), long> CountTotals(Submission submission)
     {
         var totals = new Dictionary<(string, string), long>();
-        foreach (var (section, row) in Rows(submission))
+        foreach (var section in SubmissionContract.Sections)
         {
-            foreach (var field in section.Fields.Where(f => f.Kind == FieldKind.Count))
+            foreach (var row in SubmissionFields.RowsOf(submission, section))
             {
-                if (row.TryGetProperty(field.Key, out var value) && value.ValueKind == JsonValueKind.Number)
+                for (var i = 0; i < section.Fields.Count; i++)
                 {
-                    totals[(section.Key, field.Key)] = totals.GetValueOrDefault((section.Key, field.Key)) + value.GetInt64();
+                    if (section.Fields[i].Kind == FieldKind.Count && row[i] is long value)
+                    {
+                        var key = (section.Key, section.Fields[i].Key);
+                        totals[key] = totals.GetValueOrDefault(key) + value;
+                    }
                 }
             }
         }

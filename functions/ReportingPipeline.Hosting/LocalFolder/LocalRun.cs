@@ -59,7 +59,7 @@ public sealed class LocalRun(
             }
         }
 
-        pending.Sort((a, b) => a.CreatedOn != b.CreatedOn ? a.CreatedOn.CompareTo(b.CreatedOn) : string.CompareOrdinal(a.Name, b.Name));
+        pending.Sort(UploadOrder.Instance);
         var outcomes = Enum.GetValues<SubmissionStatus>().ToDictionary(s => s, _ => 0);
         var alreadyProcessed = 0;
         for (var i = 0; i < pending.Count; i++)

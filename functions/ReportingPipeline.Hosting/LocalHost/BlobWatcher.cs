@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Ports;
 
 namespace ReportingPipeline.Hosting.LocalHost;
@@ -89,8 +90,7 @@ public sealed class BlobWatcher(
         var submissions = await store.ListAsync(Containers.Submissions, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
         foreach (var item in submissions
             .Where(i => !receipts.Contains(BlobReceipt.NameOf(i)))
-            .OrderBy(i => i.CreatedOn)
-            .ThenBy(i => i.Name, StringComparer.Ordinal))
+            .Order(UploadOrder.Instance))
         {
             processed += await HandleAsync(item, async ct =>
             {

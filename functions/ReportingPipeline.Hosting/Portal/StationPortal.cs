@@ -177,8 +177,8 @@ public sealed class StationPortal(
         var current = entry?.Current;
         var latest = entry?.Uploads.LastOrDefault(u => u.Status != SubmissionStatus.Duplicate);
         var status = current is not null ? StatusName(current.Status)
-            : latest is not null ? "rejected"
-            : now > deadline ? "missing"
+            : latest is not null ? SubmissionStatuses.Rejected
+            : now > deadline ? SubmissionStatuses.Missing
             : "not_yet_due";
         return new
         {
@@ -194,9 +194,9 @@ public sealed class StationPortal(
 
     private static string StatusName(SubmissionStatus status) => status switch
     {
-        SubmissionStatus.Accepted => "accepted",
-        SubmissionStatus.AcceptedWithWarnings => "accepted_with_warnings",
-        SubmissionStatus.Rejected => "rejected",
+        SubmissionStatus.Accepted => SubmissionStatuses.Accepted,
+        SubmissionStatus.AcceptedWithWarnings => SubmissionStatuses.AcceptedWithWarnings,
+        SubmissionStatus.Rejected => SubmissionStatuses.Rejected,
         _ => "duplicate",
     };
 

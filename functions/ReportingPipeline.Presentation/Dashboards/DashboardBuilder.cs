@@ -126,7 +126,7 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
             .Distinct(StringComparer.Ordinal)
             .ToList();
         var rows = await marts.ReadAsync(MartTables.AggRegionMonth, [.. RegionColumns, .. measures],
-            keep: ("level", level => level != "village"), cancellationToken: cancellationToken);
+            keep: ("level", level => level != RegionLevels.Village), cancellationToken: cancellationToken);
         return [.. Enumerable.Range(0, rows.Count).Select(i => new Rollup(
             rows.PeriodOf(i),
             rows.String("level", i)!,
@@ -265,9 +265,9 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
                     submissions.Long("warnings", i)));
             })
             .ToLookup(s => s.District, s => s.Status, StringComparer.Ordinal);
-        return [.. inMonth.Where(r => r.Level == "city").OrderBy(r => r.Code, StringComparer.Ordinal).Select(city => new RegionStatus(
+        return [.. inMonth.Where(r => r.Level == RegionLevels.City).OrderBy(r => r.Code, StringComparer.Ordinal).Select(city => new RegionStatus(
             Figures(city),
-            [.. inMonth.Where(r => r.Level == "district" && r.ParentCode == city.Code).OrderBy(r => r.Code, StringComparer.Ordinal).Select(district => new RegionStatus(
+            [.. inMonth.Where(r => r.Level == RegionLevels.District && r.ParentCode == city.Code).OrderBy(r => r.Code, StringComparer.Ordinal).Select(district => new RegionStatus(
                 Figures(district),
                 [],
                 [.. stationsByDistrict[district.Code].OrderBy(s => s.StationCode, StringComparer.Ordinal)]))],
@@ -276,8 +276,8 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
 
     private static IReadOnlyList<DistrictRank> Ranking(IReadOnlyList<Rollup> rollups, Period month)
     {
-        var cityNames = rollups.Where(r => r.Period == month && r.Level == "city").ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
-        var districts = rollups.Where(r => r.Period == month && r.Level == "district")
+        var cityNames = rollups.Where(r => r.Period == month && r.Level == RegionLevels.City).ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        var districts = rollups.Where(r => r.Period == month && r.Level == RegionLevels.District)
             .Select(r =>
             {
                 var reported = r.Long("stations_reported");
@@ -334,9 +334,9 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
                     g.LongCount(x => x.Error),
                     g.LongCount(x => !x.Error),
                     g.Select(x => x.Period).Distinct().Count(),
-                    months.Count(m => m.Status == "rejected"),
-                    months.Count(m => m.Status == "missing" && m.Closed),
-                    months.Count(m => m.Status is "accepted" or "accepted_with_warnings" && m.OnTime == false),
+                    months.Count(m => m.Status == SubmissionStatuses.Rejected),
+                    months.Count(m => m.Status == SubmissionStatuses.Missing && m.Closed),
+                    months.Count(m => m.Status is SubmissionStatuses.Accepted or SubmissionStatuses.AcceptedWithWarnings && m.OnTime == false),
                     top.Key,
                     top.LongCount(),
                     top.First().Zh,
@@ -356,7 +356,7 @@ public sealed class DashboardBuilder(IBlobStore store, ILogger<DashboardBuilder>
             m => m,
             m => (IReadOnlyList<double?>)[.. periods.Select(p => Total([.. top[p]], m))],
             StringComparer.Ordinal);
-        var cities = rollups.Where(r => r.Level == "city")
+        var cities = rollups.Where(r => r.Level == RegionLevels.City)
             .GroupBy(r => r.Code, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>

@@ -330,10 +330,10 @@ public static class DashboardPage
 
     private static (string Zh, string En) StatusLabel(string status, bool closed) => status switch
     {
-        "accepted" => ("已接收", "accepted"),
-        "accepted_with_warnings" => ("有提示", "with warnings"),
-        "rejected" => ("未通过", "rejected"),
-        "missing" => closed ? ("未报送", "missing") : ("待报送", "not yet"),
+        SubmissionStatuses.Accepted => ("已接收", "accepted"),
+        SubmissionStatuses.AcceptedWithWarnings => ("有提示", "with warnings"),
+        SubmissionStatuses.Rejected => ("未通过", "rejected"),
+        SubmissionStatuses.Missing => closed ? ("未报送", "missing") : ("待报送", "not yet"),
         _ => (status, status),
     };
 

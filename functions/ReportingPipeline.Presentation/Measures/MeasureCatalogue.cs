@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 
 namespace ReportingPipeline.Presentation.Measures;
@@ -123,7 +124,7 @@ public static class MeasureCatalogue
     private const string YearToDate = "8 年累计";
 
     /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
-    public static readonly IReadOnlyList<string> AcceptedStatuses = ["accepted", "accepted_with_warnings"];
+    public static readonly IReadOnlyList<string> AcceptedStatuses = SubmissionStatuses.WithAcceptedVersion;
 
     /// <summary>The programme's targets, for conditional formatting (reporting 100 %; certified share ≥ 1/2 in years 1-2, ≥ 2/3 from year 3).</summary>
     public const double ReportingTarget = 1.0;

@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Presentation.Measures;
 

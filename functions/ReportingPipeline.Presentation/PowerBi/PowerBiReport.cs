@@ -1,3 +1,4 @@
+using ReportingPipeline.Core.Contract;
 using System.Text.Json.Nodes;
 
 using ReportingPipeline.Core.Marts;
@@ -312,7 +313,7 @@ public static class PowerBiReport
                     Role("Values", [C(period, "label_zh"), .. StationPlace, C(station, "station_name"), C(station, "operator"), C(submission, "status"),
                         C(submission, "uploads"), C(submission, "errors"), C(submission, "received_at")]),
                 ],
-                OnlyStatuses: ["missing", "rejected"],
+                OnlyStatuses: [SubmissionStatuses.Missing, SubmissionStatuses.Rejected],
                 ClosedMonthsOnly: true),
             ]),
             new("district_stations", "区县站点明细 Stations of a district",

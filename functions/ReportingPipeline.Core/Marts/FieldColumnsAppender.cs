@@ -1,37 +1,6 @@
-using System.Linq.Expressions;
-using System.Text.Json;
 using ReportingPipeline.Core.Contract;
 
 namespace ReportingPipeline.Core.Marts;
-
-/// <summary>
-/// Reads a contract field from a canonical record by its key: <c>resident_visits</c> is
-/// <see cref="VisitRecord.ResidentVisits"/>, the same naming the staged JSON uses. The marts name columns
-/// by field key, so they find values the same way instead of repeating field lists.
-/// </summary>
-internal static class RecordFields<TRecord>
-{
-    private static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties =
-        typeof(TRecord).GetProperties().ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), StringComparer.Ordinal);
-
-    /// <summary>A compiled getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when asked).</summary>
-    public static Func<TRecord, TValue> Get<TValue>(string fieldKey)
-    {
-        if (!Properties.TryGetValue(fieldKey, out var property))
-        {
-            throw new KeyNotFoundException($"{typeof(TRecord).Name} has no property for field {fieldKey}.");
-        }
-
-        var record = Expression.Parameter(typeof(TRecord), "record");
-        Expression body = Expression.Property(record, property);
-        if (body.Type != typeof(TValue))
-        {
-            body = Expression.Convert(body, typeof(TValue));
-        }
-
-        return Expression.Lambda<Func<TRecord, TValue>>(body, record).Compile();
-    }
-}
 
 /// <summary>Appends a section's records to a fact file: the columns that carry a contract field are filled from it.</summary>
 internal sealed class FieldColumnsAppender<TRecord>

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReportingPipeline.Core.Contract;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Core.Reading;
+using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Storage.LocalFolder;
+using ReportingPipeline.Synthetic;
+using ReportingPipeline.Testing;
+
+namespace ReportingPipeline.Core.Tests.Intake;
+
+/// <summary>The ingestor driving its ports, over the in-memory blob store (which keeps the blob-store contract).</summary>
+public sealed class SubmissionIngestorTests : IDisposable
+{
+    private static readonly Period March = new(2024, 3);
+    private static readonly DateTimeOffset Now = new(2024, 4, 6, 12, 0, 0, TimeSpan.FromHours(8));
+
+    private readonly DirectoryInfo _ledgerFolder = Directory.CreateTempSubdirectory("ledger-");
+    private readonly InMemoryBlobStore _store = new(new Clock(Now));
+    private readonly FolderLedger _ledger;
+
+    public SubmissionIngestorTests() => _ledger = new FolderLedger(_ledgerFolder.FullName);
+
+    [Fact]
+    public async Task IngestAsync_ValidUpload_StagedRecordedAndReported()
+    {
+        await SeedReferenceAsync();
+        var name = await UploadAsync("first.json", Json(seed: 1), Now.AddDays(-2));
+
+        var result = await Ingestor().IngestAsync(name);
+
+        Assert.Contains(result.Report.Status, new[] { SubmissionStatus.Accepted, SubmissionStatus.AcceptedWithWarnings });
+        Assert.Equal(1, result.Report.Version);
+        var entry = (await _ledger.GetAsync(March, TestReference.StationCode))!.Entry;
+        Assert.Equal(1, entry.CurrentVersion);
+        Assert.NotNull(await StagedSubmission.ReadAsync(_store, March, TestReference.StationCode, entry.Current!.Sha256));
+        Assert.NotNull(await _store.GetItemAsync(Containers.Reports, result.ReportJsonName));
+    }
+
+    [Fact]
+    public async Task IngestAsync_SameContentUploadedTwice_SecondIsDuplicateAndLedgerKeepsOneVersion()
+    {
+        await SeedReferenceAsync();
+        var first = await UploadAsync("a.json", Json(seed: 1), Now.AddDays(-3));
+        var second = await UploadAsync("b.json", Json(seed: 1), Now.AddDays(-2));
+
+        await Ingestor().IngestAsync(first);
+        var result = await Ingestor().IngestAsync(second);
+
+        Assert.Equal(SubmissionStatus.Duplicate, result.Report.Status);
+        Assert.Equal(1, (await _ledger.GetAsync(March, TestReference.StationCode))!.Entry.CurrentVersion);
+    }
+
+    [Fact]
+    public async Task IngestAsync_LaterUploadEventFirst_EarlierUploadBecomesVersionOne()
+    {
+        await SeedReferenceAsync();
+        var earlier = await UploadAsync("earlier.json", Json(seed: 1), Now.AddDays(-3));
+        var later = await UploadAsync("later.json", Json(seed: 2), Now.AddDays(-2));
+
+        var result = await Ingestor().IngestAsync(later);
+
+        Assert.Equal(2, result.Report.Version);
+        var uploads = (await _ledger.GetAsync(March, TestReference.StationCode))!.Entry.Uploads;
+        Assert.Equal([earlier, later], uploads.Select(u => u.BlobName));
+    }
+
+    [Fact]
+    public async Task IngestAsync_OverConfiguredSizeLimit_RejectedAsTooLarge()
+    {
+        await SeedReferenceAsync();
+        var name = await UploadAsync("big.json", Json(seed: 1), Now.AddDays(-2));
+        var options = IntakeOptions.Default with { Limits = ReadLimits.Default with { MaxFileBytes = 64 } };
+
+        var result = await Ingestor(options).IngestAsync(name);
+
+        Assert.Equal(SubmissionStatus.Rejected, result.Report.Status);
+        Assert.Contains(result.Report.Issues, i => i.RuleId == RuleCatalogue.TooLarge.Id);
+    }
+
+    public void Dispose() => _ledgerFolder.Delete(recursive: true);
+
+    private SubmissionIngestor Ingestor(IntakeOptions? options = null) =>
+        new(_store, _ledger, new ReferenceStore(_store), new Clock(Now), options ?? IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
+
+    private static byte[] Json(int seed)
+    {
+        using var content = new MemoryStream();
+        SubmissionJsonWriter.Write(content, SampleSubmissions.For(TestReference.Create(), TestReference.StationCode, March, seed));
+        return content.ToArray();
+    }
+
+    private async Task<string> UploadAsync(string fileName, byte[] content, DateTimeOffset uploadedAt)
+    {
+        var name = $"{March}/{TestReference.StationCode}/{fileName}";
+        await _store.WriteAsync(Containers.Submissions, name, new MemoryStream(content), "application/json");
+        _store.SetCreatedOn(Containers.Submissions, name, uploadedAt);
+        return name;
+    }
+
+    private async Task SeedReferenceAsync()
+    {
+        var reference = TestReference.Create();
+        var regions = new StringBuilder("code,name,level,parent_code\n");
+        foreach (var r in reference.Regions)
+        {
+            regions.Append(CultureInfo.InvariantCulture, $"{r.Code},{r.Name},{r.Level.ToString().ToLowerInvariant()},{r.ParentCode}\n");
+        }
+
+        var stations = new StringBuilder("station_code,name,operator,opened_on,closed_on\n");
+        foreach (var s in reference.Stations)
+        {
+            stations.Append(CultureInfo.InvariantCulture, $"{s.StationCode},{s.Name},{s.Operator},{s.OpenedOn:yyyy-MM-dd},{s.ClosedOn:yyyy-MM-dd}\n");
+        }
+
+        await _store.WriteAsync(Containers.Reference, ReferenceStore.RegionsFile, new MemoryStream(Encoding.UTF8.GetBytes(regions.ToString())), "text/csv");
+        await _store.WriteAsync(Containers.Reference, ReferenceStore.StationsFile, new MemoryStream(Encoding.UTF8.GetBytes(stations.ToString())), "text/csv");
+    }
+
+    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
+}
