@@ -152,7 +152,7 @@ public static class MartTables
         new("sha256", MartColumnType.String, false, "SHA-256 of the upload."),
         new("issue_number", MartColumnType.Int32, false, "1-based order of the issue in its report."),
         new("rule_id", MartColumnType.String, false, "Rule of the catalogue."),
-        new("severity", MartColumnType.String, false, "error or warning."),
+        new("severity", MartColumnType.String, false, "error, warning or info (a note that changes no outcome)."),
         new("category", MartColumnType.String, false, "Rule category."),
         new("section", MartColumnType.String, true, "Section key."),
         new("field", MartColumnType.String, true, "Field key."),
