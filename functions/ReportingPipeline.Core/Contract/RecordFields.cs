@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Text.Json;
 
 namespace ReportingPipeline.Core.Contract;
@@ -6,8 +7,8 @@ namespace ReportingPipeline.Core.Contract;
 /// <summary>
 /// The one way from a contract field key to a canonical record's property: <c>resident_visits</c> is
 /// <see cref="VisitRecord.ResidentVisits"/>, the same naming the staged JSON uses. <see cref="SubmissionFields"/>
-/// (the writers of JSON, CSV and workbooks) and the marts (fact columns, section sums) all read fields through it,
-/// so no field list is written out by hand.
+/// (the writers of JSON, CSV and workbooks) and the marts (fact columns, section sums) read fields through it, and
+/// the validator builds records through it (<see cref="Create"/>), so no field list is written out by hand.
 /// </summary>
 internal static class RecordFields<TRecord>
 {
@@ -32,6 +33,15 @@ internal static class RecordFields<TRecord>
         return Expression.Lambda<Func<TRecord, TValue>>(body, record).Compile();
     }
 
+    // The record's primary constructor, called with one value per field key: (key => value) => new TRecord(...).
+    private static readonly Lazy<Func<Func<string, object?>, TRecord>> Constructor = new(CompileConstructor);
+
+    /// <summary>
+    /// A record from its fields' values as cells hold them (<paramref name="valueOf"/> gives the value of a field key:
+    /// null, string, <see cref="Period"/>, long or decimal, of the field's own type); a missing value is null.
+    /// </summary>
+    public static TRecord Create(Func<string, object?> valueOf) => Constructor.Value(valueOf);
+
     /// <summary>The field keys this record carries.</summary>
     public static IReadOnlyCollection<string> Keys => Properties.Keys;
 
@@ -46,4 +56,31 @@ internal static class RecordFields<TRecord>
 
         return Get<object?>(fieldKey);
     }
+
+    private static Func<Func<string, object?>, TRecord> CompileConstructor()
+    {
+        var constructor = typeof(TRecord).GetConstructors().MaxBy(c => c.GetParameters().Length)
+            ?? throw new InvalidOperationException($"{typeof(TRecord).Name} has no public constructor.");
+        var valueOf = Expression.Parameter(typeof(Func<string, object?>), "valueOf");
+        var arguments = constructor.GetParameters().Select(parameter =>
+        {
+            var key = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name!);
+            if (!Properties.ContainsKey(key))
+            {
+                throw new InvalidOperationException($"{typeof(TRecord).Name}'s constructor parameter {parameter.Name} is not one of its fields.");
+            }
+
+            var value = Expression.Invoke(valueOf, Expression.Constant(key));
+            return (Expression)Expression.Call(typeof(RecordFields<TRecord>).GetMethod(nameof(As), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(parameter.ParameterType), value, Expression.Constant(key));
+        });
+        return Expression.Lambda<Func<Func<string, object?>, TRecord>>(Expression.New(constructor, arguments), valueOf).Compile();
+    }
+
+    private static TValue As<TValue>(object? value, string fieldKey) => value switch
+    {
+        null => default!,
+        TValue typed => typed,
+        _ => throw new InvalidCastException($"Field {fieldKey} of {typeof(TRecord).Name} holds a {value.GetType().Name}, not a {typeof(TValue).Name}."),
+    };
 }

@@ -34,6 +34,30 @@ public sealed class SubmissionFieldsTests
     }
 
     [Fact]
+    public void Create_FromEachRowsValuesByKey_GivesBackTheSameRecords()
+    {
+        StationSheet station = Sample.Station;
+        var values = SubmissionFields.RowsByKey(Sample, SubmissionContract.Station).Single();
+
+        // The period travels as a cell holds it once parsed (a Period), every other value as it is.
+        var created = RecordFields<StationSheet>.Create(key => key == "period" ? station.Period : values[key]);
+        var visit = RecordFields<VisitRecord>.Create(SubmissionFields.RowsByKey(Sample, SubmissionContract.Visits).Single().GetValueOrDefault);
+        var fund = RecordFields<FundRecord>.Create(SubmissionFields.RowsByKey(Sample, SubmissionContract.Funds).Single().GetValueOrDefault);
+
+        Assert.Equal(station, created);
+        Assert.Equal(Sample.Visits.Single(), visit);
+        Assert.Equal(Sample.Funds.Single(), fund);
+    }
+
+    [Fact]
+    public void Create_ValueOfAnotherType_NamesTheField()
+    {
+        var error = Assert.Throws<InvalidCastException>(() => RecordFields<VisitRecord>.Create(key => key == "client_visits" ? 2.5m : null));
+
+        Assert.Contains("client_visits", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RowsOf_EmptySection_HasNoRows() => Assert.Empty(SubmissionFields.RowsOf(Sample, SubmissionContract.Hotline));
 
     [Theory]
