@@ -11,6 +11,16 @@ namespace ReportingPipeline.Core.Intake;
 /// <summary>A file as the intake holds it: its bytes (null when over the size limit, never read into memory whole), their SHA-256 and its size.</summary>
 public sealed record UploadContent(byte[]? Bytes, string Sha256, long Size)
 {
+    /// <summary>
+    /// An upload the store already says is over <see cref="ReadLimits.MaxFileBytes"/>: never opened. An upload link
+    /// lets a station declare any size (even a sparse page blob of terabytes), and reading it to the end only to hash it
+    /// would hold the intake for as long as the station likes. Its <see cref="Sha256"/> is therefore not of its bytes but
+    /// of its name, size and creation time: it identifies this one upload and never matches another.
+    /// </summary>
+    public static UploadContent Unread(string blobName, long size, DateTimeOffset createdOn) =>
+        new(null, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"unread:{blobName}:{size.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{createdOn.UtcDateTime:o}"))), size);
+
     /// <summary>Reads <paramref name="stream"/> up to <see cref="ReadLimits.MaxFileBytes"/>; past it only hashes the rest.</summary>
     public static async Task<UploadContent> ReadAsync(Stream stream, ReadLimits limits, CancellationToken cancellationToken = default)
     {

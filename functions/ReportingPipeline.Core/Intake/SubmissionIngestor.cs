@@ -148,9 +148,14 @@ public sealed class SubmissionIngestor(
             ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
         var reference = await references.GetAsync(cancellationToken);
         UploadContent content;
-        await using (var stream = await store.OpenReadAsync(Containers.Submissions, blobName, cancellationToken)
-            ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}."))
+        if (item.Size > options.Limits.MaxFileBytes)
         {
+            content = UploadContent.Unread(blobName, item.Size, item.CreatedOn);
+        }
+        else
+        {
+            await using var stream = await store.OpenReadAsync(Containers.Submissions, blobName, cancellationToken)
+                ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
             content = await UploadContent.ReadAsync(stream, options.Limits, cancellationToken);
         }
 
@@ -256,6 +261,4 @@ public sealed class SubmissionIngestor(
 
         return new IngestResult(report, alreadyProcessed, jsonName, htmlName);
     }
-
-    /// <summary>The blob's bytes (null when over the size limit) and the SHA-256 of all of it.</summary>
 }
