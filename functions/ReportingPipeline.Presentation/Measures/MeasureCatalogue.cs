@@ -9,7 +9,7 @@ public enum Additivity
     /// <summary>Adds up over regions and months (visits, people served, yuan, station-months).</summary>
     Flow,
 
-    /// <summary>A head count: adds up over regions, taken at the last month of the selection that has data (semi-additive).</summary>
+    /// <summary>A head count: adds up over regions, taken at the last month of the selection that has data, among its closed months when it has any (semi-additive).</summary>
     Stock,
 
     /// <summary>The numerator measure over the denominator measure, each summed first: never an average of ratios.</summary>

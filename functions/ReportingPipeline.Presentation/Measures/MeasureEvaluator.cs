@@ -159,6 +159,13 @@ public sealed class MeasureEvaluator
 
     private Dictionary<RegionKey, double?> Stock(MeasureDefinition measure, IReadOnlyCollection<Period> months)
     {
+        // An open month has only its early reporters: a selection with closed months takes its head counts from those.
+        var closed = _calendar.Where(c => c.Closed && months.Contains(c.Period)).Select(c => c.Period).ToHashSet();
+        if (closed.Count > 0)
+        {
+            months = closed;
+        }
+
         // Per region and month the rows (any, reported or not) and the sum; then the last month with rows.
         var byMonth = new Dictionary<(RegionKey Region, Period Period), double?>();
         var rows = _facts[measure.Table!];

@@ -54,6 +54,9 @@ public static class PowerBiMeasures
     /// <summary>The DAX variable every anchored measure starts with: the latest closed month of the selection.</summary>
     public const string LatestClosedMonthVariable = "LatestClosedMonth";
 
+    /// <summary>The variable of a stock measure saying whether the selection has a closed month to take head counts from.</summary>
+    public const string AnyClosedMonthVariable = "AnyClosedMonth";
+
     /// <summary>The fct_submission statuses of a station that reported (has a current accepted version).</summary>
     public static IReadOnlyList<string> AcceptedStatuses => MeasureCatalogue.AcceptedStatuses;
 
@@ -127,9 +130,13 @@ public static class PowerBiMeasures
             rows = $"CALCULATE({rows}, {Filter(table, condition)})";
         }
 
+        var closed = $"{Col(MartTables.DimPeriod, "closed")} = TRUE()";
         return measure.Additivity == Additivity.Stock
-            // A head count is not summed over months: the last month of the selection in which the region has reports.
-            ? $"CALCULATE({rows}, LASTNONBLANK({Col(MartTables.DimPeriod, "date")}, CALCULATE(COUNTROWS({table.Name}))))"
+            // A head count is not summed over months: the last month of the selection in which the region has reports,
+            // among the selection's closed months when it has any (an open month has only its early reporters).
+            ? $"VAR {AnyClosedMonthVariable} = NOT ISEMPTY(CALCULATETABLE(VALUES({Col(MartTables.DimPeriod, "date")}), KEEPFILTERS({closed}))) " +
+              $"RETURN CALCULATE({rows}, LASTNONBLANK({Col(MartTables.DimPeriod, "date")}, " +
+              $"IF({AnyClosedMonthVariable}, CALCULATE(COUNTROWS({table.Name}), KEEPFILTERS({closed})), CALCULATE(COUNTROWS({table.Name})))))"
             : rows;
     }
 

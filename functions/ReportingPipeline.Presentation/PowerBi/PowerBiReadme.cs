@@ -126,7 +126,8 @@ public static class PowerBiReadme
             its format); the DAX below and the offline dashboard's figures are both computed from that declaration.
             Ratios divide a summed numerator by a summed denominator, never averages of ratios. Head counts (社工人数,
             持证社工人数, 志愿者人数) are stocks: over a quarter or a year they are taken at the last month of the selection
-            with reports, not summed. Month-on-month and year-to-date measures anchor to the latest **closed** month of
+            with reports, not summed, and among its closed months when it has any (an open month has only its early
+            reporters). Month-on-month and year-to-date measures anchor to the latest **closed** month of
             the selection (an open month has no full data yet); a change of a rate is in percentage points (个百分点).
 
             | folder | measure | on | format | meaning |

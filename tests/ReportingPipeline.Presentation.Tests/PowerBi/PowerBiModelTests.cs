@@ -78,6 +78,9 @@ public sealed partial class PowerBiModelTests
             }
 
             Assert.Contains("LASTNONBLANK(", measures[stock.Name].Expression, StringComparison.Ordinal);
+            // Taken among the selection's closed months when it has any: an open month has only its early reporters.
+            Assert.Contains($"IF({PowerBiMeasures.AnyClosedMonthVariable}, CALCULATE(COUNTROWS({stock.Table.Name}), KEEPFILTERS(dim_period[closed] = TRUE()))",
+                measures[stock.Name].Expression, StringComparison.Ordinal);
         }
     }
 
