@@ -6,7 +6,8 @@ namespace ReportingPipeline.Core.Reporting;
 
 /// <summary>
 /// Where an issue of a workbook upload is, as staff look for it: the sheet and the column by their Chinese labels,
-/// and the Excel cell reference (<c>'走访 (visits)'!C5</c>) that Excel's name box goes to.
+/// and the Excel cell reference (<c>'走访 (visits)'!C5</c>, or <c>'走访 (visits)'!C:C</c> for a whole column) that Excel's
+/// name box goes to.
 /// </summary>
 public sealed record WorkbookPlace(string? SheetLabel, string? ColumnLabel, string? Cell)
 {
@@ -21,9 +22,13 @@ public sealed record WorkbookPlace(string? SheetLabel, string? ColumnLabel, stri
             ? null
             : section.Fields.FirstOrDefault(f => f.Key == issue.Field) ?? section.AnnotationColumns.FirstOrDefault(f => f.Key == issue.Field);
         var location = issue.Location;
-        var cell = location is { Source: { } sheet, Column: { } column }
-            ? string.Create(CultureInfo.InvariantCulture, $"{SheetReference(sheet)}!{column}{location.Row}")
-            : null;
+        // A cell when the issue has a row; a whole column (C:C, as Excel's name box takes it) when it is about a column.
+        var cell = location switch
+        {
+            { Source: { } sheet, Column: { } column, Row: { } row } => string.Create(CultureInfo.InvariantCulture, $"{SheetReference(sheet)}!{column}{row}"),
+            { Source: { } sheet, Column: { } column } => $"{SheetReference(sheet)}!{column}:{column}",
+            _ => null,
+        };
         if (section is null && cell is null)
         {
             return null;

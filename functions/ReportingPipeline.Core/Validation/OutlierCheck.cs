@@ -54,7 +54,11 @@ internal static class OutlierCheck
                     args["value"] = RuleCatalogue.Format(total);
                     args["median"] = median.ToString("#,0.#", CultureInfo.InvariantCulture);
                     args["months"] = past.Count.ToString(CultureInfo.InvariantCulture);
-                    issues.Add(RuleCatalogue.FarAboveHistory.Issue(parsed.ColumnLocation(field), section.Key, field.Key,
+                    // A key-value section's field is one cell (its row); a table's total is its whole column.
+                    var location = section.Shape == SectionShape.KeyValue && parsed.Rows.Count == 1
+                        ? parsed.Rows[0][field].Location
+                        : parsed.ColumnLocation(field);
+                    issues.Add(RuleCatalogue.FarAboveHistory.Issue(location, section.Key, field.Key,
                         total.ToString(CultureInfo.InvariantCulture), args));
                 }
             }

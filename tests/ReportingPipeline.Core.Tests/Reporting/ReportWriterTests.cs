@@ -73,6 +73,18 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToJson_WorkbookIssueAboutAWholeColumn_GivesTheColumnAsExcelWritesIt()
+    {
+        var report = Report(SubmissionStatus.AcceptedWithWarnings, 1,
+            RuleCatalogue.FarAboveHistory.Issue(new SourceLocation("走访 (visits)", null, "C"), "visits", "client_visits", "900"));
+
+        using var json = JsonDocument.Parse(ReportWriter.ToJson(report));
+
+        // Not 'C' without a row, which Excel's name box refuses.
+        Assert.Equal("'走访 (visits)'!C:C", json.RootElement.GetProperty("issues")[0].GetProperty("cell").GetString());
+    }
+
+    [Fact]
     public void ToJson_CsvZipIssue_HasNoExcelCell()
     {
         var report = Report(SubmissionStatus.Rejected, null,

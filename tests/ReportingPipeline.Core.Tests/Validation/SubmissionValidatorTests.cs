@@ -368,6 +368,19 @@ public sealed class SubmissionValidatorTests
         Assert.Contains("180", issue.MessageEn, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_OutlierOnTheStationSheet_PointsAtTheFieldsRow()
+    {
+        var raw = RawSubmissionBuilder.Valid().Station("volunteers", "5000").Build();
+        var issue = Assert.Single(SubmissionValidator.Validate(raw, Context() with { History = ThreeMonthsOfHistory }).Issues);
+
+        Assert.Equal("outlier.far_above_history", issue.RuleId);
+        Assert.Equal("volunteers", issue.Field);
+        // One cell of the key-value sheet, not a column without a row.
+        Assert.NotNull(issue.Location.Row);
+        Assert.NotNull(issue.Location.Column);
+    }
+
     private static ValidationResult Run(Scenario scenario)
     {
         var raw = scenario.Edit(RawSubmissionBuilder.Valid()).Build();
