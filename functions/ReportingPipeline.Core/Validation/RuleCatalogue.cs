@@ -181,6 +181,11 @@ public static class RuleCatalogue
         "“{section}”表的列“{value}”按括号中的代码识别为“{label}”（{field}）。", "Column '{value}' in section '{section}' was matched by its key to '{field}' ({label}).",
         "无需处理；下次可使用最新模板。", "Nothing to do; next time, use the latest template.");
 
+    public static readonly ValidationRule HeaderContradiction = new("structure.header_contradiction", Severity.Warning, Structure,
+        "“{section}”表的列“{value}”的名称是另一列“{other_label}”（{other_field}），括号中的代码却是“{field}”：已按代码读作“{label}”。",
+        "Column '{value}' in section '{section}' carries the name of another column, '{other_label}' ({other_field}), but the key '{field}': it was read as '{field}' ({label}).",
+        "请核对该列的数字是否属于“{label}”；改用最新模板可避免此提示。", "Check that the column's numbers are '{label}'; the latest template avoids this.");
+
     public static readonly ValidationRule UnknownSection = new("structure.unknown_section", Severity.Warning, Structure,
         "工作表（或文件）“{value}”无法识别，已忽略。", "Sheet (or file) '{value}' is not recognised and was ignored.",
         "可删除该工作表。", "You may delete this sheet.");
@@ -273,7 +278,7 @@ public static class RuleCatalogue
         UnsupportedType, Unreadable, TooLarge, ArchiveBomb, UnsafeEntryName, Encrypted, MacroEnabled, BadPath, BadEncoding, BadSchema,
         StationMissing, StationMalformed, StationMismatch, UnknownStation, StationNotOpen,
         PeriodMissing, PeriodMalformed, PeriodMismatch, PeriodInFuture, PeriodTooEarly,
-        MissingSection, MissingColumn, MissingOptionalColumn, DuplicateColumn, UnknownColumn, HeaderLabel, UnknownSection, TooManyRows,
+        MissingSection, MissingColumn, MissingOptionalColumn, DuplicateColumn, UnknownColumn, HeaderLabel, HeaderContradiction, UnknownSection, TooManyRows,
         NotCount, BadHours, BadMoney, UnknownEnum, BlankRequired, TextTooLong, VillageNotInTown, DuplicateKey,
         CertifiedExceedsWorkers, ResolvedExceedsServed, SupportSumMismatch, SpentExceedsReceived,
         VillagesNotVisited, NoActivity, CertifiedShareLow, FarAboveHistory,

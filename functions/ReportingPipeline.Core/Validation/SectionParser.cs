@@ -189,13 +189,30 @@ internal static class SectionParser
         return new ParsedSection(definition, true, raw.SourceName, [new ParsedRow(new SourceLocation(raw.SourceName, null, null), cells)], letters);
     }
 
-    /// <summary>A header matched by its bracketed key under a label that is not the contract's: information, not an error.</summary>
+    /// <summary>
+    /// A header matched by its bracketed key under a label that is not the contract's: information, not an error. When
+    /// that label is another field's label or key, the header contradicts itself (columns moved and retyped, say): a
+    /// warning, since the column is read by its key and its numbers may belong to the other field.
+    /// </summary>
     private static void NoteUnexpectedLabel(SectionDefinition definition, FieldDefinition field, RawCell header, List<ValidationIssue> issues)
     {
-        if (field.UnexpectedLabel(header.Text) is not null)
+        if (field.UnexpectedLabel(header.Text) is not { } label)
         {
-            issues.Add(RuleCatalogue.HeaderLabel.Issue(header.Location, definition.Key, field.Key, header.Text, Args(definition, field)));
+            return;
         }
+
+        var args = Args(definition, field);
+        var other = definition.Fields.FirstOrDefault(f => f != field
+            && (string.Equals(f.Label, label, StringComparison.Ordinal) || string.Equals(f.Key, label, StringComparison.OrdinalIgnoreCase)));
+        if (other is null)
+        {
+            issues.Add(RuleCatalogue.HeaderLabel.Issue(header.Location, definition.Key, field.Key, header.Text, args));
+            return;
+        }
+
+        args["other_label"] = other.Label;
+        args["other_field"] = other.Key;
+        issues.Add(RuleCatalogue.HeaderContradiction.Issue(header.Location, definition.Key, field.Key, header.Text, args));
     }
 
     private static int? IndexOf(IReadOnlyList<RawCell> headers, FieldDefinition column)
