@@ -37,9 +37,16 @@ public sealed record WorkbookPlace(string? SheetLabel, string? ColumnLabel, stri
         return new WorkbookPlace(section?.Label, field?.Label, cell);
     }
 
-    /// <summary>A sheet name as a formula writes it: quoted (quotes doubled) unless it is letters, digits and underscores only.</summary>
+    /// <summary>
+    /// A sheet name as a formula writes it: quoted (quotes doubled) unless it is letters and underscores followed by
+    /// nothing but more letters, digits and underscores, and cannot be read as a cell (<c>AB12</c>, <c>R1C1</c>, <c>R</c>, <c>C</c>).
+    /// </summary>
     public static string SheetReference(string sheet) =>
-        sheet.Length > 0 && !char.IsAsciiDigit(sheet[0]) && sheet.All(c => char.IsLetterOrDigit(c) || c == '_')
+        sheet.Length > 0 && char.IsLetter(sheet[0]) && sheet.All(c => char.IsLetterOrDigit(c) || c == '_') && !LooksLikeACell(sheet)
             ? sheet
             : "'" + sheet.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    // A1 (letters then digits), R1C1 forms and the bare row/column letters R and C are read as references, not names.
+    private static bool LooksLikeACell(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*([Cc][0-9]*)?|[Cc][0-9]*)$");
 }

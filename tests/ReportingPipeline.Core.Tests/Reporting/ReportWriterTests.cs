@@ -84,6 +84,18 @@ public sealed class ReportWriterTests
         Assert.Equal("'走访 (visits)'!C:C", json.RootElement.GetProperty("issues")[0].GetProperty("cell").GetString());
     }
 
+    [Theory]
+    [InlineData("走访", "走访")]
+    [InlineData("Visits_2", "Visits_2")]
+    [InlineData("走访 (visits)", "'走访 (visits)'")]
+    [InlineData("AB12", "'AB12'")]
+    [InlineData("R1C1", "'R1C1'")]
+    [InlineData("C", "'C'")]
+    [InlineData("1月", "'1月'")]
+    [InlineData("O'Hara", "'O''Hara'")]
+    public void SheetReference_QuotedWhenExcelWouldReadItOtherwise(string sheet, string expected) =>
+        Assert.Equal(expected, WorkbookPlace.SheetReference(sheet));
+
     [Fact]
     public void ToJson_CsvZipIssue_HasNoExcelCell()
     {
