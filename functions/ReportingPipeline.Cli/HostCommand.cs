@@ -56,15 +56,12 @@ internal static class HostCommand
         uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         && (uri.HostNameType == UriHostNameType.Dns || IPAddress.IsLoopback(IPAddress.Parse(uri.Host.Trim('[', ']'))));
 
-    /// <summary>Storage on this machine: Azurite's shortcut, or a connection string whose blob endpoint is a loopback address.</summary>
+    /// <summary>
+    /// Storage on this machine: a connection string whose blob endpoint is a loopback address (Azurite's
+    /// <c>UseDevelopmentStorage=true</c> is http://127.0.0.1:10000/devstoreaccount1).
+    /// </summary>
     public static bool IsLocalStorage(string connectionString)
     {
-        if (connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Any(p => p.Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)))
-        {
-            return true;
-        }
-
         try
         {
             return IsLoopback(new BlobServiceClient(connectionString).Uri);

@@ -49,6 +49,16 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("Azurite", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("UseDevelopmentStorage=true", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://[::1]:10000/devstoreaccount1;", true)]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=stdata;AccountKey=ZmFrZWtleQ==;BlobEndpoint=https://stdata.blob.core.windows.net;", false)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://10.0.0.5:10000/devstoreaccount1;", false)]
+    [InlineData("not a connection string", false)]
+    public void Host_PortalStorage_IsLocalOnlyOnLoopback(string connectionString, bool local) =>
+        Assert.Equal(local, HostCommand.IsLocalStorage(connectionString));
+
     [Fact]
     public async Task Users_Storage_IsATableEndpointSignedInOrAConnectionString()
     {
