@@ -56,6 +56,22 @@ internal static class HostCommand
         uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         && (uri.HostNameType == UriHostNameType.Dns || IPAddress.IsLoopback(IPAddress.Parse(uri.Host.Trim('[', ']'))));
 
+    /// <summary>
+    /// Storage on this machine: a connection string whose blob endpoint is a loopback address (Azurite's
+    /// <c>UseDevelopmentStorage=true</c> is http://127.0.0.1:10000/devstoreaccount1).
+    /// </summary>
+    public static bool IsLocalStorage(string connectionString)
+    {
+        try
+        {
+            return IsLoopback(new BlobServiceClient(connectionString).Uri);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static async Task<int> ExecuteAsync(string connectionString, string? martsSchedule, string? closeSchedule, double? pollSeconds, Uri? portal, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string?>
@@ -79,6 +95,12 @@ internal static class HostCommand
 
         if (portal is not null)
         {
+            if (!IsLocalStorage(connectionString))
+            {
+                throw new UsageException("--portal serves a development sign-in that trusts any loopback caller: it runs only on Azurite "
+                    + "(--storage UseDevelopmentStorage=true, or a connection whose blob endpoint is on loopback), never on real storage.");
+            }
+
             return await RunWithPortalAsync(settings, connectionString, portal, cancellationToken);
         }
 
@@ -98,8 +120,8 @@ internal static class HostCommand
 
     /// <summary>
     /// The same host on ASP.NET Core, also serving the station portal on a loopback address: the page, the API, and a
-    /// development sign-in (the page lists the users table and sends the App Service header, believed from loopback
-    /// clients only). Azurite gets the CORS rule that lets the page upload to it from the portal's origin.
+    /// development sign-in (the page lists the users table and sends the App Service header, believed from direct
+    /// loopback clients only: not through a forwarding proxy, and only under a loopback Host name). Azurite gets the CORS rule that lets the page upload to it from the portal's origin.
     /// </summary>
     private static async Task<int> RunWithPortalAsync(Dictionary<string, string?> settings, string connectionString, Uri portal, CancellationToken cancellationToken)
     {
@@ -108,6 +130,9 @@ internal static class HostCommand
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddInMemoryCollection(settings);
+        // Only the loopback names: a page on another site whose name a DNS rebinding points at 127.0.0.1 gets 400,
+        // so it cannot read the API as the development sign-in's users.
+        builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

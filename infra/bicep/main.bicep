@@ -48,6 +48,12 @@ param portalClientId string = ''
 @description('Station portal: the tenant that issues the staff\'s tokens (the province\'s, or an Entra External ID tenant for staff outside it).')
 param portalTenantId string = tenant().tenantId
 
+@description('Station portal: the OpenID issuer App Service Authentication trusts. Default: Entra ID in the deployment\'s cloud, {loginEndpoint}{portalTenantId}/v2.0. For an Entra External ID tenant set https://{tenantId}.ciamlogin.com/{tenantId}/v2.0.')
+param portalOpenIdIssuer string = '${environment().authentication.loginEndpoint}${portalTenantId}/v2.0'
+
+@description('Station portal: the origin the page is served from, allowed by CORS on the uploads account (e.g. https://portal.example.gov.cn for a custom domain). Empty: the app\'s default host name in the deployment\'s cloud.')
+param portalOrigin string = ''
+
 @description('Replication of the data and marts accounts (the host account is always locally redundant).')
 @allowed([
   'Standard_LRS'
@@ -105,8 +111,10 @@ var dataStorageAccountName = take('stdata${environmentName}${suffix}', 24)
 var martsStorageAccountName = take('stmarts${environmentName}${suffix}', 24)
 var hostStorageAccountName = take('sthost${environmentName}${suffix}', 24)
 var functionAppName = 'func-${baseName}-${suffix}'
-// The station portal's origin: the app's default host name (the page is served by the app at /api/portal).
-var portalOrigin = 'https://${functionAppName}${environment().name == 'AzureChinaCloud' ? '.chinacloudsites.cn' : '.azurewebsites.net'}'
+// The station portal's origin: portalOrigin, or the app's default host name (the page is served by the app at /api/portal).
+var portalPageOrigin = empty(portalOrigin)
+  ? 'https://${functionAppName}${environment().name == 'AzureChinaCloud' ? '.chinacloudsites.cn' : '.azurewebsites.net'}'
+  : portalOrigin
 // The service in azure.yaml whose code azd deploys to the function app.
 var azdServiceName = 'pipeline'
 var deploymentContainerName = 'app-package'
@@ -163,7 +171,7 @@ module dataStorage 'modules/storage-account.bicep' = {
       stationUsersTableName
     ]
     corsOrigins: [
-      portalOrigin
+      portalPageOrigin
     ]
     auditLog: true
     auditWorkspaceId: monitoring.outputs.workspaceId
@@ -242,7 +250,7 @@ module functionApp 'modules/function-app.bicep' = {
     ledgerTableName: ledgerTableName
     stationUsersTableName: stationUsersTableName
     portalClientId: portalClientId
-    portalOpenIdIssuer: '${environment().authentication.loginEndpoint}${portalTenantId}/v2.0'
+    portalOpenIdIssuer: portalOpenIdIssuer
     appInsightsName: appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -374,7 +382,7 @@ output dataBlobEndpoint string = dataStorage.outputs.blobEndpoint
 output martsUrl string = '${martsStorage.outputs.dfsEndpoint}marts'
 output functionAppName string = functionApp.outputs.name
 @description('The station portal: stations open this address and sign in.')
-output portalUrl string = '${portalOrigin}/.auth/login/aad?post_login_redirect_uri=/api/portal'
+output portalUrl string = '${portalPageOrigin}/.auth/login/aad?post_login_redirect_uri=/api/portal'
 
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output eventGridSystemTopicName string = eventGrid.outputs.systemTopicName

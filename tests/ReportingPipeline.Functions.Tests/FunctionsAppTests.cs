@@ -44,8 +44,15 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
         Assert.Equal(401, Assert.IsType<Portal.PortalResult>(await me.RunAsync(anonymous, CancellationToken.None)).Response.Status);
 
+        // The name alone is what any client can send: without the platform's principal beside it, it is anonymous.
+        var forged = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        forged.Headers[ReportingPipeline.Hosting.Portal.PortalHttp.PrincipalNameHeader] = "stranger@example.cn";
+        Assert.Equal(401, Assert.IsType<Portal.PortalResult>(await me.RunAsync(forged, CancellationToken.None)).Response.Status);
+
         var signedIn = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
         signedIn.Headers[ReportingPipeline.Hosting.Portal.PortalHttp.PrincipalNameHeader] = "stranger@example.cn";
+        signedIn.Headers[ReportingPipeline.Hosting.Portal.PortalHttp.PrincipalHeader] = Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes("""{"auth_typ":"aad","claims":[{"typ":"name","val":"stranger@example.cn"}],"name_typ":"name","role_typ":"roles"}"""));
         var answer = Assert.IsType<Portal.PortalResult>(await me.RunAsync(signedIn, CancellationToken.None)).Response;
         Assert.Equal(200, answer.Status);
         Assert.Contains("\"stations\":[]", System.Text.Encoding.UTF8.GetString(answer.Body.Span), StringComparison.Ordinal);

@@ -10,12 +10,15 @@ public sealed class PortalTemplateTests
     private static ArmResource Auth => CompiledTemplates.Single("Microsoft.Web/sites/config");
 
     [Fact]
-    public void AuthSettings_RequireSignInAndAnswer401WithEntraId()
+    public void AuthSettings_RequireSignInAndSendBrowsersToEntraId()
     {
         var auth = Auth;
         Assert.True(auth.Bool("properties.platform.enabled"));
         Assert.True(auth.Bool("properties.globalValidation.requireAuthentication"));
-        Assert.Equal("Return401", auth.String("properties.globalValidation.unauthenticatedClientAction"));
+        // A browser whose session expired goes to the sign-in, not a bare 401; the page's XMLHttpRequest calls still get 401.
+        Assert.Equal("RedirectToLoginPage", auth.String("properties.globalValidation.unauthenticatedClientAction"));
+        Assert.Equal("azureactivedirectory", auth.String("properties.globalValidation.redirectToProvider"));
+        Assert.Contains("\"X-Requested-With\": \"XMLHttpRequest\"", System.Text.Encoding.UTF8.GetString(PortalPage.Content), StringComparison.Ordinal);
         Assert.True(auth.Bool("properties.httpSettings.requireHttps"));
         // The deployment cloud's sign-in endpoint and the staff's tenant, v2.0 tokens.
         var issuer = auth.String("properties.identityProviders.azureActiveDirectory.registration.openIdIssuer")!;
@@ -59,10 +62,21 @@ public sealed class PortalTemplateTests
         Assert.Contains("createArray(" + string.Join(", ", BlobCors.AllowedHeaders.Select(h => $"'{h}'")) + ")", rule, StringComparison.Ordinal);
         Assert.Contains("if(empty(parameters('corsOrigins')), createArray()", rule, StringComparison.Ordinal);
 
-        // The page is served by that very app: its default host name, in the deployment's cloud; never a wildcard.
-        Assert.StartsWith("[format('https://{0}{1}', variables('functionAppName'), ", origin, StringComparison.Ordinal);
+        // The page is served by that very app: portalOrigin when set (a custom domain, another cloud), else its default
+        // host name in the deployment's cloud; never a wildcard.
+        Assert.StartsWith("[if(empty(parameters('portalOrigin')), format('https://{0}{1}', variables('functionAppName'), ", origin, StringComparison.Ordinal);
+        Assert.EndsWith(", parameters('portalOrigin'))]", origin, StringComparison.Ordinal);
         Assert.Contains("'.azurewebsites.net'", origin, StringComparison.Ordinal);
         Assert.DoesNotContain("*", origin, StringComparison.Ordinal);
+        Assert.Equal("", CompiledTemplates.MainJson["parameters"]!["portalOrigin"]!["defaultValue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void AuthSettings_Issuer_IsAParameterForEntraExternalId()
+    {
+        const string externalId = "https://11111111-2222-3333-4444-555555555555.ciamlogin.com/11111111-2222-3333-4444-555555555555/v2.0";
+        var configured = Assert.Single(CompiledTemplates.OfType("Microsoft.Web/sites/config", overrides: new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["portalOpenIdIssuer"] = externalId }));
+        Assert.Equal(externalId, configured.String("properties.identityProviders.azureActiveDirectory.registration.openIdIssuer"));
     }
 
     private static string[] Origins(ArmResource blobService) =>

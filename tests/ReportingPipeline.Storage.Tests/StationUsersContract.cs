@@ -40,4 +40,21 @@ public abstract class StationUsersContract
         Assert.Equal(["440103002"], await Users.StationsOfAsync("zhao.lei@example.cn"));
         Assert.Empty(await Users.StationsOfAsync("nobody@example.cn"));
     }
+
+    [Fact]
+    public async Task GuestSignInName_WithHashAndKeyForbiddenCharacters_AddsListsFindsAndRemoves()
+    {
+        const string guest = "x_gmail.com#EXT#@tenant.onmicrosoft.com";
+        Assert.True(await Users.AddAsync("440103001", guest));
+        Assert.False(await Users.AddAsync("440103001", "X_gmail.com#ext#@tenant.onmicrosoft.com"));
+        Assert.True(await Users.AddAsync("440103001", "a/b\\c?d%23@example.cn"));
+
+        Assert.Equal(["440103001"], await Users.StationsOfAsync(guest));
+        Assert.Equal(["440103001"], await Users.StationsOfAsync("a/b\\c?d%23@example.cn"));
+        Assert.Empty(await Users.StationsOfAsync("a/b\\c?d#@example.cn"));
+        Assert.Equal(["a/b\\c?d%23@example.cn", guest], (await Users.ListAsync("440103001")).Select(u => u.UserName));
+
+        Assert.True(await Users.RemoveAsync("440103001", guest));
+        Assert.Empty(await Users.StationsOfAsync(guest));
+    }
 }

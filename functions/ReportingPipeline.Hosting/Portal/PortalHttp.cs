@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -9,20 +10,54 @@ public static class PortalHttp
 {
     /// <summary>
     /// The signed-in user's sign-in name, set by App Service Authentication (which removes the header from client
-    /// requests and sets it after sign-in); <c>pipeline host --portal</c> takes it from loopback clients only.
+    /// requests and sets it after sign-in); <c>pipeline host --portal</c> takes it from direct loopback clients only.
     /// </summary>
     public const string PrincipalNameHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
 
-    /// <summary>The user as App Service Authentication passed it (in Azure, only the platform can set the header).</summary>
-    public static string? PlatformUser(HttpRequest request) =>
-        request.Headers[PrincipalNameHeader].ToString() is { Length: > 0 } name ? name.Trim() : null;
+    /// <summary>The signed-in principal as App Service Authentication passes it: base64 JSON with <c>auth_typ</c> and <c>claims</c>.</summary>
+    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
 
     /// <summary>
-    /// The user on a developer's machine: the same header, believed only from a loopback client (nothing else can reach
-    /// a loopback listener, and a request relayed from elsewhere is not from loopback).
+    /// The user as App Service Authentication passed it. The platform strips both principal headers from client requests
+    /// and sets both after sign-in, so the name is believed only beside a principal that decodes; a name alone is what a
+    /// client sent (or the app is reached without the platform's authentication in front) and is anonymous.
+    /// </summary>
+    public static string? PlatformUser(HttpRequest request) =>
+        IsPlatformPrincipal(request.Headers[PrincipalHeader].ToString()) ? NameOf(request) : null;
+
+    /// <summary>
+    /// The user on a developer's machine: the name header, believed only from a direct loopback client. A request that
+    /// carries <c>X-Forwarded-For</c> or <c>Forwarded</c> came through a proxy or tunnel on this machine, which would make
+    /// anyone who can reach that proxy look like a loopback client, so its headers are not believed.
     /// </summary>
     public static string? LoopbackUser(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) ? PlatformUser(context.Request) : null;
+        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+        && !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded")
+            ? NameOf(context.Request)
+            : null;
+
+    private static string? NameOf(HttpRequest request) =>
+        request.Headers[PrincipalNameHeader].ToString() is { Length: > 0 } name && name.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+
+    private static bool IsPlatformPrincipal(string header)
+    {
+        if (header.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var principal = JsonDocument.Parse(Convert.FromBase64String(header.Trim()));
+            return principal.RootElement.ValueKind == JsonValueKind.Object
+                && principal.RootElement.TryGetProperty("auth_typ", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() is { Length: > 0 }
+                && principal.RootElement.TryGetProperty("claims", out var claims) && claims.ValueKind == JsonValueKind.Array;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
+    }
 
     public static async Task WriteAsync(HttpResponse response, PortalResponse portal, CancellationToken cancellationToken = default)
     {

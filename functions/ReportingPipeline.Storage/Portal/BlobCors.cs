@@ -11,11 +11,14 @@ public static class BlobCors
 {
     public static readonly IReadOnlyList<string> AllowedHeaders = ["x-ms-blob-type", "x-ms-version", "x-ms-client-request-id", "content-type", "content-length"];
 
-    /// <summary>Adds the rule for <paramref name="origin"/> unless the service has one already; other rules stay.</summary>
+    /// <summary>
+    /// Adds the rule for <paramref name="origin"/> unless the service has one already that lets it PUT (a rule for the
+    /// origin with other methods only, e.g. GET, would leave the page's uploads refused); other rules stay.
+    /// </summary>
     public static async Task AllowUploadsFromAsync(BlobServiceClient service, string origin, CancellationToken cancellationToken = default)
     {
         var properties = (await service.GetPropertiesAsync(cancellationToken)).Value;
-        if (properties.Cors.Any(rule => rule.AllowedOrigins.Split(',').Contains(origin, StringComparer.OrdinalIgnoreCase)))
+        if (properties.Cors.Any(rule => Listed(rule.AllowedOrigins, origin) && Listed(rule.AllowedMethods, "PUT")))
         {
             return;
         }
@@ -30,4 +33,7 @@ public static class BlobCors
         });
         await service.SetPropertiesAsync(properties, cancellationToken);
     }
+
+    private static bool Listed(string? list, string value) =>
+        (list ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(value, StringComparer.OrdinalIgnoreCase);
 }

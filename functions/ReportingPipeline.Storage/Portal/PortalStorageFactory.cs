@@ -26,13 +26,14 @@ public static class PortalStorageFactory
                 new BlobUploadUrlIssuer(new BlobServiceClient(options.ConnectionString, StorageFactory.WithRetries(new BlobClientOptions())), time));
         }
 
-        if (options.BlobServiceUri is null || options.TableServiceUri is null || credential is null)
+        if (options.TableServiceUri is null || credential is null)
         {
             throw new InvalidOperationException($"The station portal needs {StorageOptions.SectionName}:ConnectionString, or {StorageOptions.SectionName}:BlobServiceUri and TableServiceUri with a credential.");
         }
 
+        // The table alone (no BlobServiceUri) is `pipeline users` on a deployed account: users, no upload addresses.
         return new PortalStorage(
             new TableStationUsers(new TableServiceClient(options.TableServiceUri, credential, StorageFactory.WithRetries(new TableClientOptions())).GetTableClient(options.StationUsersTable)),
-            new BlobUploadUrlIssuer(new BlobServiceClient(options.BlobServiceUri, credential, StorageFactory.WithRetries(new BlobClientOptions())), time));
+            options.BlobServiceUri is null ? null : new BlobUploadUrlIssuer(new BlobServiceClient(options.BlobServiceUri, credential, StorageFactory.WithRetries(new BlobClientOptions())), time));
     }
 }

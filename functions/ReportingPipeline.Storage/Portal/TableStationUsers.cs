@@ -5,7 +5,8 @@ using ReportingPipeline.Core.Ports;
 namespace ReportingPipeline.Storage.Portal;
 
 /// <summary>
-/// The portal's users in a table: PartitionKey = the sign-in name in lower case (so a sign-in reads one partition),
+/// The portal's users in a table: PartitionKey = the sign-in name in lower case, with the characters keys forbid
+/// percent-encoded (see <see cref="Key"/>; so a sign-in reads one partition),
 /// RowKey = the station code. Table names allow no underscore, so the issue's <c>station_users</c> is <c>StationUsers</c>.
 /// </summary>
 public sealed class TableStationUsers(TableClient table) : IStationUsers
@@ -64,16 +65,23 @@ public sealed class TableStationUsers(TableClient table) : IStationUsers
         return [.. users.OrderBy(u => u.StationCode, StringComparer.Ordinal).ThenBy(u => u.UserName, StringComparer.OrdinalIgnoreCase)];
     }
 
-    /// <summary>Sign-in names are compared without case; table keys may not hold '/', '\\', '#' or '?'.</summary>
-    private static string Key(string userName)
+    /// <summary>
+    /// Sign-in names are compared without case. Table keys may not hold '/', '\\', '#' or '?', yet Entra guest sign-in
+    /// names do (<c>x_gmail.com#EXT#@tenant.onmicrosoft.com</c>): those and '%' itself are stored percent-encoded
+    /// (%2F, %5C, %23, %3F, %25), so every other name keeps its plain key and no two names share one.
+    /// </summary>
+    internal static string Key(string userName)
     {
         var key = userName.Trim().ToLowerInvariant();
-        if (key.Length == 0 || key.IndexOfAny(['/', '\\', '#', '?']) >= 0 || key.Any(char.IsControl))
+        if (key.Length == 0 || key.Any(char.IsControl))
         {
             throw new ArgumentException($"'{userName}' is not a sign-in name.", nameof(userName));
         }
 
-        return key;
+        return key.IndexOfAny(['%', '/', '\\', '#', '?']) < 0
+            ? key
+            : key.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal)
+                .Replace("\\", "%5C", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal).Replace("?", "%3F", StringComparison.Ordinal);
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

@@ -282,8 +282,10 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 }
 
 // App Service Authentication in front of every request: station staff sign in with Entra ID (or Entra External ID)
-// and the platform passes X-MS-CLIENT-PRINCIPAL-NAME, which it strips from client requests. Unauthenticated calls
-// get 401 (the page links to /.auth/login/aad); the blob extension's Event Grid webhook authenticates with its key.
+// and the platform passes X-MS-CLIENT-PRINCIPAL and X-MS-CLIENT-PRINCIPAL-NAME, which it strips from client requests.
+// An unauthenticated browser (a station opening /api/portal after its session expired) is sent to the Entra sign-in;
+// the page's API calls send X-Requested-With: XMLHttpRequest, for which the platform answers 401 instead of a redirect.
+// The blob extension's Event Grid webhook authenticates with its key.
 resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'authsettingsV2'
@@ -293,7 +295,8 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     }
     globalValidation: {
       requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
       excludedPaths: [
         '/runtime/webhooks/blobs'
       ]

@@ -40,6 +40,44 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Host_PortalOnStorageOffLoopback_IsRefused()
+    {
+        const string real = "DefaultEndpointsProtocol=https;AccountName=stpipelineprod;AccountKey=ZmFrZWtleQ==;EndpointSuffix=core.windows.net";
+        var (code, _, stderr) = await CliRunner.RunAsync("host", "--storage", real, "--portal", "http://127.0.0.1:7071");
+
+        Assert.Equal(PipelineCommand.Usage, code);
+        Assert.Contains("Azurite", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("UseDevelopmentStorage=true", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;", true)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://[::1]:10000/devstoreaccount1;", true)]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=stdata;AccountKey=ZmFrZWtleQ==;BlobEndpoint=https://stdata.blob.core.windows.net;", false)]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZmFrZWtleQ==;BlobEndpoint=http://10.0.0.5:10000/devstoreaccount1;", false)]
+    [InlineData("not a connection string", false)]
+    public void Host_PortalStorage_IsLocalOnlyOnLoopback(string connectionString, bool local) =>
+        Assert.Equal(local, HostCommand.IsLocalStorage(connectionString));
+
+    [Fact]
+    public async Task Users_Storage_IsATableEndpointSignedInOrAConnectionString()
+    {
+        var (endpoint, signsIn) = UsersCommand.StorageOf("https://stdata.table.core.windows.net");
+        Assert.True(signsIn);
+        Assert.Equal(new Uri("https://stdata.table.core.windows.net"), endpoint.TableServiceUri);
+        Assert.Null(endpoint.ConnectionString);
+
+        var (connection, withKey) = UsersCommand.StorageOf(azurite.ConnectionString);
+        Assert.False(withKey);
+        Assert.Equal(azurite.ConnectionString, connection.ConnectionString);
+        Assert.Null(connection.TableServiceUri);
+
+        var (code, _, stderr) = await CliRunner.RunAsync("users", "list", "--storage", "http://stdata.table.core.windows.net");
+        Assert.Equal(PipelineCommand.Usage, code);
+        Assert.Contains("https", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Users_AddListRemove_KeepTheTable()
     {
         var (added, _, addError) = await CliRunner.RunAsync("users", "add", "--storage", azurite.ConnectionString, "--station", "440103002", "--user", "chen.jie@example.cn");
@@ -70,6 +108,22 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
         var portal = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
         using var host = HostProcess.Start(azurite.ConnectionString, "--portal", portal, "--poll-seconds", "0.5");
         Assert.True(await host.WaitForLineAsync("Station portal on"), "The portal never started:\n" + host.Output);
+
+        // DNS rebinding: a page of another name pointed at 127.0.0.1 is refused; a relayed request's headers are not believed.
+        using (var http = new HttpClient())
+        {
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, portal + "/api/me");
+            rebound.Headers.Host = "evil.example";
+            rebound.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", Staff);
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+            using var relayed = new HttpRequestMessage(HttpMethod.Get, portal + "/api/me");
+            relayed.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", Staff);
+            relayed.Headers.Add("X-Forwarded-For", "203.0.113.9");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(relayed)).StatusCode);
+            using var direct = new HttpRequestMessage(HttpMethod.Get, portal + "/api/me");
+            direct.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", Staff);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(direct)).StatusCode);
+        }
 
         await using var browser = await HeadlessChromium.StartAsync(chromium!);
         var downloads = Directory.CreateDirectory(Path.Combine(_folder.Path, "downloads")).FullName;

@@ -188,6 +188,39 @@ public sealed class StationPortalTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(believed ? Staff : null, PortalHttp.LoopbackUser(context));
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.9")]
+    [InlineData("Forwarded", "for=203.0.113.9")]
+    public void LoopbackUser_RelayedThroughAProxy_IsAnonymous(string header, string value)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Headers[PortalHttp.PrincipalNameHeader] = Staff;
+        context.Request.Headers[header] = value;
+
+        Assert.Null(PortalHttp.LoopbackUser(context));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("not base64!", false)]
+    [InlineData("bm90IGpzb24=", false)] // "not json"
+    [InlineData("e30=", false)] // {}
+    [InlineData("eyJjbGFpbXMiOltdfQ==", false)] // {"claims":[]} without auth_typ
+    [InlineData("eyJhdXRoX3R5cCI6ImFhZCIsImNsYWltcyI6W119", true)] // {"auth_typ":"aad","claims":[]}
+    public void PlatformUser_NameIsBelievedOnlyBesideAPrincipalThatDecodes(string? principal, bool believed)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Headers[PortalHttp.PrincipalNameHeader] = Staff;
+        if (principal is not null)
+        {
+            request.Headers[PortalHttp.PrincipalHeader] = principal;
+        }
+
+        Assert.Equal(believed ? Staff : null, PortalHttp.PlatformUser(request));
+    }
+
     [Fact]
     public async Task StationUsers_AddRemoveList_OnTheTable()
     {
