@@ -88,13 +88,13 @@ public sealed class SubmissionIngestorTests : IDisposable
         var name = await UploadAsync("huge.json", Json(seed: 1), Now.AddDays(-2));
         var again = await UploadAsync("huge-again.json", Json(seed: 1), Now.AddDays(-1));
         var options = IntakeOptions.Default with { Limits = ReadLimits.Default with { MaxFileBytes = 64 } };
-        var store = new OpenCounting(_store);
+        var store = new RecordingBlobStore(_store);
         var ingestor = new SubmissionIngestor(store, _ledger, new ReferenceStore(_store), new Clock(Now), options, NullLogger<SubmissionIngestor>.Instance);
 
         var result = await ingestor.IngestAsync(name);
         var second = await ingestor.IngestAsync(again);
 
-        Assert.Equal(0, store.SubmissionsOpened);
+        Assert.Empty(store.OpenedIn(Containers.Submissions));
         Assert.Equal(SubmissionStatus.Rejected, result.Report.Status);
         Assert.Contains(result.Report.Issues, i => i.RuleId == RuleCatalogue.TooLarge.Id);
         // Unread, so its identity is the upload's, not its bytes': the same bytes again are a new rejected upload.
@@ -103,34 +103,6 @@ public sealed class SubmissionIngestorTests : IDisposable
     }
 
     public void Dispose() => _ledgerFolder.Delete(recursive: true);
-
-    /// <summary>The store, counting the uploads the ingestor opens.</summary>
-    private sealed class OpenCounting(IBlobStore inner) : IBlobStore
-    {
-        public int SubmissionsOpened { get; private set; }
-
-        public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetItemAsync(container, name, cancellationToken);
-
-        public Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken = default)
-        {
-            SubmissionsOpened += container == Containers.Submissions ? 1 : 0;
-            return inner.OpenReadAsync(container, name, cancellationToken);
-        }
-
-        public Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(container, name, content, contentType, cancellationToken);
-
-        public Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(container, name, content, contentType, cancellationToken);
-
-        public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default) =>
-            inner.ListAsync(container, prefix, cancellationToken);
-
-        public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) =>
-            inner.TryAcquireLockAsync(container, name, cancellationToken);
-
-        public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default) => inner.DeleteAsync(container, name, cancellationToken);
-    }
 
     private SubmissionIngestor Ingestor(IntakeOptions? options = null) =>
         new(_store, _ledger, new ReferenceStore(_store), new Clock(Now), options ?? IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);

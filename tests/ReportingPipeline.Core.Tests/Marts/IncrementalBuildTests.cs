@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
@@ -162,11 +161,12 @@ public sealed class IncrementalBuildTests
     private static async Task<IReadOnlyList<string>> BuildIncrementallyAsync(MartScenario scenario, Func<Task> change, IReadOnlyList<Period> rebuilt, double maxChangedShare = 1)
     {
         await change();
-        var store = new CountingBlobStore(scenario.Store);
+        // The incremental builds must leave unchanged stations' staged JSON unread.
+        var store = new RecordingBlobStore(scenario.Store);
         var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
         Assert.Equal(rebuilt, result.PeriodsRebuilt);
-        return [.. store.StagedReads];
+        return store.OpenedIn(Containers.Staging);
     }
 
     private static async Task<string> StagedNameAsync(MartScenario scenario, Period period, string station)
@@ -235,41 +235,5 @@ public sealed class IncrementalBuildTests
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    /// <summary>A store that notes every staged file opened: the incremental builds must leave unchanged stations' JSON unread.</summary>
-    private sealed class CountingBlobStore(IBlobStore inner) : IBlobStore
-    {
-        private readonly ConcurrentQueue<string> _stagedReads = new();
-
-        public IReadOnlyCollection<string> StagedReads => _stagedReads;
-
-        public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default) =>
-            inner.GetItemAsync(container, name, cancellationToken);
-
-        public Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken = default)
-        {
-            if (container == Containers.Staging)
-            {
-                _stagedReads.Enqueue(name);
-            }
-
-            return inner.OpenReadAsync(container, name, cancellationToken);
-        }
-
-        public Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(container, name, content, contentType, cancellationToken);
-
-        public Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(container, name, content, contentType, cancellationToken);
-
-        public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default) =>
-            inner.ListAsync(container, prefix, cancellationToken);
-
-        public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) =>
-            inner.TryAcquireLockAsync(container, name, cancellationToken);
-
-        public Task DeleteAsync(string container, string name, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(container, name, cancellationToken);
     }
 }
