@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using ReportingPipeline.Cli;
@@ -106,8 +105,9 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
         // Last month: a month a station is reporting now, whatever the day the test runs.
         var period = Period.Of(DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime)).Previous.ToString();
         var portal = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
-        using var host = HostProcess.Start(azurite.ConnectionString, "--portal", portal, "--poll-seconds", "0.5");
-        Assert.True(await host.WaitForLineAsync("Station portal on"), "The portal never started:\n" + host.Output);
+        using var host = PipelineHostProcess.Start(azurite.ConnectionString, "--portal", portal, "--poll-seconds", "0.5");
+        Assert.True(await host.WaitForLineAsync(l => l.Contains("Station portal on", StringComparison.Ordinal), timeoutSeconds: 90),
+            "The portal never started:\n" + string.Join('\n', host.Lines));
 
         // DNS rebinding: a page of another name pointed at 127.0.0.1 is refused; a relayed request's headers are not believed.
         using (var http = new HttpClient())
@@ -228,87 +228,4 @@ public sealed class PortalInChromiumTests(AzuriteFixture azurite) : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
-
-    /// <summary>`pipeline host` as a child process (the Cli's build output), its output kept for waiting and failure messages.</summary>
-    private sealed class HostProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private HostProcess(Process process) => _process = process;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static HostProcess Start(string connectionString, params string[] arguments)
-        {
-            // The Cli's own build output (.../tests/X/bin/{Configuration}/{tfm}/ -> functions/ReportingPipeline.Cli/bin/...).
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            var cli = Path.Combine(repository, "functions", "ReportingPipeline.Cli", "bin", output.Parent.Name, output.Name, "pipeline.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in (string[])[cli, "host", "--storage", connectionString, .. arguments])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
-            var process = new Process { StartInfo = start };
-            var host = new HostProcess(process);
-            process.OutputDataReceived += (_, e) => host.Remember(e.Data);
-            process.ErrorDataReceived += (_, e) => host.Remember(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return host;
-        }
-
-        public async Task<bool> WaitForLineAsync(string text)
-        {
-            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(90); await Task.Delay(100))
-            {
-                if (Output.Contains(text, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-
-                if (_process.HasExited)
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-
-            _process.Dispose();
-        }
-
-        private void Remember(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ReportingPipeline.Reliability.Tests;
+namespace ReportingPipeline.Testing;
 
 /// <summary>
 /// `pipeline host` as a real child process (the Cli's build output, run with <c>dotnet</c>), its console lines
@@ -41,7 +41,7 @@ public sealed class PipelineHostProcess : IDisposable
     {
         get
         {
-            // .../tests/ReportingPipeline.Reliability.Tests/bin/{Configuration}/{tfm}/
+            // .../tests/{test project}/bin/{Configuration}/{tfm}/
             var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var (tfm, configuration) = (output.Name, output.Parent!.Name);
             var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
