@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
@@ -24,8 +25,16 @@ internal static class Scenarios
     /// <summary>Every generated dataset starts here; <see cref="NowAfter"/> closes its last month.</summary>
     public static readonly Period FirstPeriod = new(2025, 1);
 
+    /// <summary>The builds' logger: nothing, or with <c>--trace</c> every line timed on standard error (<see cref="TraceLogger{T}"/>).</summary>
+    private static Microsoft.Extensions.Logging.ILogger<MartBuilder> BuildLogger = NullLogger<MartBuilder>.Instance;
+
     public static async Task<Measurement> RunAsync(string name, IReadOnlyDictionary<string, string> options)
     {
+        if (options.ContainsKey("trace"))
+        {
+            BuildLogger = new TraceLogger<MartBuilder>();
+        }
+
         return name switch
         {
             "stage" => await StageAsync(options),
@@ -131,7 +140,7 @@ internal static class Scenarios
         if (options.ContainsKey("build"))
         {
             var build = Stopwatch.StartNew();
-            await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, now, DeadlinePolicy.Default);
+            await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, now, DeadlinePolicy.Default);
             buildSeconds = build.Elapsed.TotalSeconds;
         }
 
@@ -191,14 +200,15 @@ internal static class Scenarios
         {
             await CorrectAsync(store, ledger, period, months);
             reference = await new ReferenceStore(store).GetAsync();
-            await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+            await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
         }
 
         await CorrectAsync(store, ledger, period, months);
         var timed = new Timed();
+        BuildLogger.LogInformation("Timed from here");
         var result = reference is null
             ? await BuildMartsAsync(store, storeRoot, months)
-            : await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+            : await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
         if (!result.PeriodsRebuilt.Contains(period))
         {
             throw new InvalidOperationException($"The correction of {period} did not rebuild it.");
@@ -309,8 +319,9 @@ internal static class Scenarios
     private static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months)
     {
         var reference = await new ReferenceStore(store).GetAsync();
+        BuildLogger.LogInformation("Reference loaded");
         var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
-        return await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+        return await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
     }
 
     public const int Seed = 7;

@@ -77,6 +77,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             var closed = deadline.IsClosed(period, now);
             var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
             manifestPeriods.Add(month.Month.Manifest);
+            logger.LogDebug("{Period}: {MonthWork}", period, month.Work);
             if (month.Work == MonthWork.Reuse)
             {
                 // The running year-to-date is only carried across consecutive rebuilt months; a later
