@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
@@ -63,7 +64,10 @@ public static class PipelineInvariants
         }
 
         Assert.Equal(MartManifest.SchemaId, manifest.Schema);
-        var stored = (await store.ListAsync(Containers.Marts).ToListAsync()).Where(b => b.Name != MartManifest.BlobName).ToDictionary(b => b.Name, b => b.Size, StringComparer.Ordinal);
+        var all = await store.ListAsync(Containers.Marts).ToListAsync();
+        Assert.Equal(manifest.Periods.Select(p => ManifestMonthInputs.BlobNameFor(p.Period)).Order(StringComparer.Ordinal),
+            all.Where(b => ManifestMonthInputs.PeriodOf(b.Name) is not null).Select(b => b.Name).Order(StringComparer.Ordinal));
+        var stored = all.Where(b => b.Name != MartManifest.BlobName && ManifestMonthInputs.PeriodOf(b.Name) is null).ToDictionary(b => b.Name, b => b.Size, StringComparer.Ordinal);
         var listed = manifest.Tables.SelectMany(t => t.Files).ToList();
         Assert.Equal(listed.Select(f => f.Name).Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
         Assert.All(listed, f => Assert.True(stored[f.Name] == f.Bytes, $"{f.Name}: {stored[f.Name]} bytes, the manifest says {f.Bytes}"));
@@ -81,7 +85,9 @@ public static class PipelineInvariants
             var expected = ledger.Where(e => e.Period == period.Period && e.Uploads.Count > 0 && reference.FindStation(e.StationCode)?.IsOpenIn(e.Period) == true)
                 .Select(e => new ManifestInput(e.StationCode, e.Current?.Version ?? 0, (e.Current ?? e.Uploads.LastOrDefault(u => u.Status == SubmissionStatus.Rejected) ?? e.Uploads[^1]).Sha256, e.Uploads.Count))
                 .OrderBy(i => i.StationCode, StringComparer.Ordinal);
-            Assert.Equal(expected, period.Inputs.OrderBy(i => i.StationCode, StringComparer.Ordinal));
+            var recorded = await manifest.ReadInputsAsync(store, period.Period, NullLogger.Instance);
+            Assert.True(recorded is not null, $"marts/{ManifestMonthInputs.BlobNameFor(period.Period)} is missing or not the manifest's");
+            Assert.Equal(expected, recorded.Inputs.OrderBy(i => i.StationCode, StringComparer.Ordinal));
         }
 
         return manifest;
@@ -152,7 +158,17 @@ public static class PipelineInvariants
         }
 
         var manifest = await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options);
-        var inputs = manifest!.Periods.SelectMany(p => p.Inputs.Select(i => $"{p.Period}/{i.StationCode}/{i.Version}/{i.Uploads}")).ToHashSet(StringComparer.Ordinal);
+        var inputs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var period in manifest!.Periods)
+        {
+            if (await manifest.ReadInputsAsync(store, period.Period, NullLogger.Instance) is not { } recorded)
+            {
+                return false;
+            }
+
+            inputs.UnionWith(recorded.Inputs.Select(i => $"{period.Period}/{i.StationCode}/{i.Version}/{i.Uploads}"));
+        }
+
         return ledger.Where(e => e.Uploads.Count > 0).All(e => inputs.Contains($"{e.Period}/{e.StationCode}/{e.Current?.Version ?? 0}/{e.Uploads.Count}"));
     }
 

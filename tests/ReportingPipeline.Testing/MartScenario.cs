@@ -89,6 +89,11 @@ public sealed class MartScenario : IDisposable
         return (await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options))!;
     }
 
+    /// <summary>The submission versions the last build's manifest records for <paramref name="period"/> (its inputs file, checked against the manifest's fingerprint).</summary>
+    public async Task<IReadOnlyList<ManifestInput>> ReadInputsAsync(Period period) =>
+        (await (await ReadManifestAsync()).ReadInputsAsync(Store, period, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))?.Inputs
+            ?? throw new InvalidOperationException($"marts/{ManifestMonthInputs.BlobNameFor(period)} is missing or not the manifest's.");
+
     /// <summary>Makes every ledger entry look written <paramref name="age"/> ago (the folder ledger's change time is the file's).</summary>
     public void BackdateLedger(TimeSpan age)
     {

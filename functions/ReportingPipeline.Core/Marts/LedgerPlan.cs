@@ -117,7 +117,7 @@ internal sealed class LedgerPlan
     /// </summary>
     public async Task<(MonthInputs Month, bool Complete)> MonthAsync(Period period, bool closed, CancellationToken cancellationToken) =>
         _unchanged.TryGetValue(period, out var unchanged)
-            ? (new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged), false)
+            ? (new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged, null), false)
             : (await CompleteAsync(period, closed, cancellationToken), true);
 
     /// <summary>The month with every ledger entry, listed now.</summary>
@@ -149,7 +149,8 @@ internal sealed class LedgerPlan
             _logger.LogWarning("{Period}: {IgnoredCount} ledger entries are for stations not open that month; the marts leave them out", period, ignored);
         }
 
-        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, MartFingerprint.OfPeriod(closed, inputs), inputs));
+        var month = new ManifestMonthInputs(period, closed, inputs);
+        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, month.Fingerprint), month);
     }
 
     private static IReadOnlyList<Period> Cover(ReferenceData reference, SortedSet<Period> ledgerPeriods, Period current, DateTimeOffset now, DeadlinePolicy deadline)

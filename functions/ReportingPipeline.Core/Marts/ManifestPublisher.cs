@@ -37,7 +37,11 @@ internal sealed class ManifestPublisher(IBlobStore store, ILogger logger)
             LedgerScannedAt = ledgerState.ScannedAt,
         };
 
-        var stale = build.Existing.Where(name => MartTables.All.Any(t => name.StartsWith(t.Name + "/", StringComparison.Ordinal)) && !build.Files.ContainsKey(name)).ToList();
+        var covered = periods.ToHashSet();
+        var stale = build.Existing.Where(name => ManifestMonthInputs.PeriodOf(name) is { } inputsOf
+                ? !covered.Contains(inputsOf)
+                : MartTables.All.Any(t => name.StartsWith(t.Name + "/", StringComparison.Ordinal)) && !build.Files.ContainsKey(name))
+            .ToList();
         var manifestWritten = false;
         if (build.Written.Count > 0 || stale.Count > 0 || build.Previous is null || !SameContent(build.Previous, manifest))
         {

@@ -14,6 +14,8 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     public string Id { get; } = id;
 
+    public IBlobStore Store { get; } = store;
+
     public DateTimeOffset Now { get; } = now;
 
     public MartManifest? Previous { get; } = previous;
@@ -49,6 +51,22 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         return false;
     }
 
+    /// <summary>
+    /// Writes the month's <see cref="ManifestMonthInputs"/> file when its entries were listed and the previous build's
+    /// file is not of the same inputs (or is not there).
+    /// </summary>
+    public async Task WriteInputsAsync(MonthInputs month, CancellationToken cancellationToken)
+    {
+        var name = ManifestMonthInputs.BlobNameFor(month.Period);
+        if (month.Inputs is not { } inputs || (Previous?.FindPeriod(month.Period) is { } recorded && recorded == month.Manifest && Existing.Contains(name)))
+        {
+            return;
+        }
+
+        await inputs.WriteAsync(Store, cancellationToken);
+        Written.Add(name);
+    }
+
     /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
     public async Task WriteAsync(MartFileWriter file, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
     {
@@ -56,7 +74,7 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         var rows = file.Rows;
         using var content = await file.FinishAsync(inputs, cancellationToken);
         var bytes = content.Length;
-        await store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
+        await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         Files[name] = new ManifestFile(name, period, rows, bytes, inputPeriods, inputs, Id, Now);
         Written.Add(name);
     }

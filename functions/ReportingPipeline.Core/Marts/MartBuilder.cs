@@ -8,10 +8,10 @@ namespace ReportingPipeline.Core.Marts;
 /// <summary>What a mart build did.</summary>
 public sealed record MartBuildResult(string BuildId, IReadOnlyList<Period> PeriodsRebuilt, IReadOnlyList<Period> PeriodsUnchanged, IReadOnlyDictionary<string, long> RowsByTable, bool ReferenceRebuilt)
 {
-    /// <summary>Blob names (in <c>marts</c>) this build wrote, the manifest excluded.</summary>
+    /// <summary>Blob names (in <c>marts</c>) this build wrote: Parquet files and months' inputs files (<see cref="ManifestMonthInputs"/>), the manifest excluded.</summary>
     public IReadOnlyList<string> FilesWritten { get; init; } = [];
 
-    /// <summary>Blob names this build deleted: partitions of months no longer covered.</summary>
+    /// <summary>Blob names this build deleted: partitions and inputs files of months no longer covered.</summary>
     public IReadOnlyList<string> FilesDeleted { get; init; } = [];
 
     /// <summary>False when nothing changed: the previous manifest still describes the marts exactly.</summary>
@@ -77,6 +77,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             var closed = deadline.IsClosed(period, now);
             var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
             manifestPeriods.Add(month.Month.Manifest);
+            await build.WriteInputsAsync(month.Month, cancellationToken);
             logger.LogDebug("{Period}: {MonthWork}", period, month.Work);
             if (month.Work == MonthWork.Reuse)
             {

@@ -10,7 +10,8 @@ namespace ReportingPipeline.Core.Marts;
 
 /// <summary>
 /// <c>marts/_manifest.json</c>, written last by every build that changed something: which build made the
-/// marts, from which reference and which submission versions, and every table's files with row counts and
+/// marts, from which reference and which submission versions (each month's fingerprint of them here, the versions
+/// themselves in the month's <see cref="ManifestMonthInputs"/> file), and every table's files with row counts and
 /// the inputs that built each one. The next build compares its inputs with it to know what to rebuild.
 /// </summary>
 public sealed record MartManifest(
@@ -38,12 +39,19 @@ public sealed record MartManifest(
     /// <summary>When (by the build's clock) the whole ledger was last read; a day later a build reads it whole again.</summary>
     public DateTimeOffset? LedgerScannedAt { get; init; }
 
-    public const string SchemaId = "shuangbai-marts/v1";
+    /// <summary>v2: a month's submission versions are in its <see cref="ManifestMonthInputs"/> file, no longer in the manifest.</summary>
+    public const string SchemaId = "shuangbai-marts/v2";
 
     public ManifestFile? FindFile(string name) =>
         Tables.SelectMany(t => t.Files).FirstOrDefault(f => f.Name == name);
 
     public ManifestTable? FindTable(string name) => Tables.FirstOrDefault(t => t.Name == name);
+
+    public ManifestPeriod? FindPeriod(Period period) => Periods.FirstOrDefault(p => p.Period == period);
+
+    /// <summary>The submission versions <paramref name="period"/> was built from; null when the manifest does not cover it or its file is missing or not of this manifest (see <see cref="ManifestMonthInputs.ReadAsync"/>).</summary>
+    public async Task<ManifestMonthInputs?> ReadInputsAsync(IBlobStore store, Period period, ILogger logger, CancellationToken cancellationToken = default) =>
+        FindPeriod(period) is { } recorded ? await ManifestMonthInputs.ReadAsync(store, recorded, logger, cancellationToken) : null;
 
     /// <summary>
     /// The manifest in <c>marts</c>, the one way every reader of it (the builder, the dashboard) reads it: null when
@@ -70,7 +78,7 @@ public sealed record MartManifest(
         }
     }
 
-    /// <summary>Writes the manifest compact: a national year names 450,000 station-month inputs (85 MB indented, about half of it whitespace).</summary>
+    /// <summary>Writes the manifest compact.</summary>
     public async Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default)
     {
         using var content = new MemoryStream();
@@ -80,10 +88,62 @@ public sealed record MartManifest(
     }
 }
 
-/// <summary>A month the marts cover and the submission versions it was built from.</summary>
+/// <summary>A month the marts cover and the fingerprint of the submission versions it was built from (<see cref="ManifestMonthInputs"/>).</summary>
 /// <param name="Closed">The month's deadline had passed: stations without an accepted version are final misses.</param>
-/// <param name="InputFingerprint">Hash of <see cref="Closed"/> and <see cref="Inputs"/>: a change rebuilds the month.</param>
-public sealed record ManifestPeriod(Period Period, bool Closed, string InputFingerprint, IReadOnlyList<ManifestInput> Inputs);
+/// <param name="InputFingerprint">Hash of <see cref="Closed"/> and the month's <see cref="ManifestMonthInputs.Inputs"/>: a change rebuilds the month.</param>
+public sealed record ManifestPeriod(Period Period, bool Closed, string InputFingerprint);
+
+/// <summary>
+/// <c>marts/_inputs/{period}.json</c>: the submission versions one month was built from. One file per month, written
+/// when the month's inputs change, so that a build reads only the months it copies forward and holds none of the
+/// others' (a national year names 450,000 station-month inputs, 85 MB of JSON when the manifest held them all). The
+/// manifest's <see cref="ManifestPeriod.InputFingerprint"/> is the hash of this file's inputs: a file that does not
+/// hash to it (left by a build killed before its manifest) is not the manifest's, and is not used.
+/// </summary>
+public sealed record ManifestMonthInputs(Period Period, bool Closed, IReadOnlyList<ManifestInput> Inputs)
+{
+    public const string Folder = "_inputs";
+
+    public static string BlobNameFor(Period period) => $"{Folder}/{period}.json";
+
+    /// <summary>The month whose inputs file <paramref name="name"/> is; null for any other blob.</summary>
+    public static Period? PeriodOf(string name) =>
+        name.StartsWith(Folder + "/", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal)
+        && Period.TryParse(name[(Folder.Length + 1)..^".json".Length], out var period) ? period : null;
+
+    public string Fingerprint => MartFingerprint.OfPeriod(Closed, Inputs);
+
+    /// <summary>The inputs of <paramref name="recorded"/>; null when the file is missing, unreadable, or not of the recorded month and fingerprint.</summary>
+    public static async Task<ManifestMonthInputs?> ReadAsync(IBlobStore store, ManifestPeriod recorded, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await store.OpenReadAsync(Containers.Marts, BlobNameFor(recorded.Period), cancellationToken);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var inputs = await JsonSerializer.DeserializeAsync<ManifestMonthInputs>(stream, PipelineJson.Options, cancellationToken);
+            return inputs is { Inputs: not null } && inputs.Period == recorded.Period && inputs.Closed == recorded.Closed && inputs.Fingerprint == recorded.InputFingerprint
+                ? inputs
+                : null;
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "marts/{InputsName} is unreadable; it is treated as absent", BlobNameFor(recorded.Period));
+            return null;
+        }
+    }
+
+    public async Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default)
+    {
+        using var content = new MemoryStream();
+        await JsonSerializer.SerializeAsync(content, this, PipelineJson.Compact, cancellationToken);
+        content.Position = 0;
+        await store.WriteAsync(Containers.Marts, BlobNameFor(Period), content, "application/json", cancellationToken);
+    }
+}
 
 /// <summary>
 /// One expected station's input for a month: its current accepted version and that upload's SHA-256, or

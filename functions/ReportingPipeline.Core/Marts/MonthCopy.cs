@@ -38,9 +38,10 @@ internal sealed class MonthCopy
     /// A plan to copy the month forward, or null (with the reason) when the previous build's files of the
     /// month cannot be trusted to be what its manifest says, or too many stations changed.
     /// </summary>
+    /// <param name="previousInputs">The month's inputs as the previous manifest recorded them (<see cref="MartManifest.ReadInputsAsync"/>); null when they could not be read.</param>
     /// <param name="withAggregate">The month's <c>agg_region_month</c> is rebuilt too: its previous file must be usable as well.</param>
     /// <param name="maxChangedShare">The share of the expected stations that may have changed (<see cref="DefaultMaxChangedShare"/>).</param>
-    public static MonthCopy? Plan(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, MonthInputs month, bool withAggregate, double maxChangedShare, out string reason)
+    public static MonthCopy? Plan(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, MonthInputs month, ManifestMonthInputs? previousInputs, bool withAggregate, double maxChangedShare, out string reason)
     {
         if (manifest is null)
         {
@@ -54,10 +55,16 @@ internal sealed class MonthCopy
             return null;
         }
 
-        var previous = manifest.Periods.FirstOrDefault(p => p.Period == month.Period);
+        var previous = manifest.FindPeriod(month.Period);
         if (previous is null || previous.Closed != month.Closed)
         {
             reason = previous is null ? "the previous build did not cover the month" : "the month closed since";
+            return null;
+        }
+
+        if (previousInputs is null || previousInputs.Period != month.Period || previousInputs.Fingerprint != previous.InputFingerprint || month.Inputs is null)
+        {
+            reason = $"{ManifestMonthInputs.BlobNameFor(month.Period)} is missing or not the previous manifest's";
             return null;
         }
 
@@ -79,7 +86,7 @@ internal sealed class MonthCopy
         }
 
         var before = new Dictionary<string, ManifestInput>(StringComparer.Ordinal);
-        foreach (var input in previous.Inputs)
+        foreach (var input in previousInputs.Inputs)
         {
             if (!before.TryAdd(input.StationCode, input))
             {
@@ -90,7 +97,7 @@ internal sealed class MonthCopy
 
         var changed = new Dictionary<string, ManifestInput?>(StringComparer.Ordinal);
         var now = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var input in month.Manifest.Inputs)
+        foreach (var input in month.Inputs.Inputs)
         {
             now.Add(input.StationCode);
             var old = before.GetValueOrDefault(input.StationCode);
@@ -100,7 +107,7 @@ internal sealed class MonthCopy
             }
         }
 
-        foreach (var old in previous.Inputs.Where(i => !now.Contains(i.StationCode)))
+        foreach (var old in previousInputs.Inputs.Where(i => !now.Contains(i.StationCode)))
         {
             changed[old.StationCode] = old;
         }
@@ -145,7 +152,7 @@ internal sealed class MonthCopy
         var inputs = new List<(Period, string)>(file.InputPeriods.Count);
         foreach (var inputPeriod in file.InputPeriods)
         {
-            if (manifest.Periods.FirstOrDefault(p => p.Period == inputPeriod) is not { } recorded)
+            if (manifest.FindPeriod(inputPeriod) is not { } recorded)
             {
                 return null;
             }

@@ -85,7 +85,10 @@ internal sealed record MonthPlan(MonthWork Work, MonthInputs Month, bool Complet
             return plan with { Work = MonthWork.AggregateOnly, PreviousAggregate = previous };
         }
 
-        if (MonthCopy.Plan(build.Previous, build.Existing, referenceFingerprint, month, withAggregate: !aggCurrent, maxChangedShare, out var reason) is not { } copy)
+        var previousInputs = build.Previous is { } manifest && build.Existing.Contains(ManifestMonthInputs.BlobNameFor(period))
+            ? await manifest.ReadInputsAsync(build.Store, period, logger, cancellationToken)
+            : null;
+        if (MonthCopy.Plan(build.Previous, build.Existing, referenceFingerprint, month, previousInputs, withAggregate: !aggCurrent, maxChangedShare, out var reason) is not { } copy)
         {
             logger.LogInformation("{Period}: reading every staged file ({Reason})", period, reason);
             return plan;

@@ -149,6 +149,49 @@ public sealed class IncrementalBuildTests
         await AssertSameAsFullBuildAsync(scenario);
     }
 
+    [Fact]
+    public async Task BuildAsync_StationResubmits_ReadsOnlyThatMonthsInputsAndWritesOnlyThatMonthsInputsFile()
+    {
+        using var scenario = await SeededAsync();
+        var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(scenario.MartsFolder, MartManifest.BlobName));
+        await scenario.AcceptAsync(P(2022, 4), A, 39, At(2022, 5, 19));
+
+        var store = new RecordingBlobStore(scenario.Store);
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1 }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        // The manifest names no station: each month's versions are in its own file, and only the month copied
+        // forward has its previous inputs read; only its inputs file is rewritten.
+        Assert.DoesNotContain("\"station_code\"", System.Text.Encoding.UTF8.GetString(manifestBytes), StringComparison.Ordinal);
+        Assert.Equal([MartManifest.BlobName, ManifestMonthInputs.BlobNameFor(P(2022, 4))],
+            store.OpenedIn(Containers.Marts).Where(n => !n.EndsWith(".parquet", StringComparison.Ordinal)));
+        Assert.Equal([ManifestMonthInputs.BlobNameFor(P(2022, 4))], result.FilesWritten.Where(n => ManifestMonthInputs.PeriodOf(n) is not null));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_MonthsInputsFileMissingOrNotTheManifests_ReadsTheMonthWholeAndEqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+        var april = Path.Combine(scenario.MartsFolder, ManifestMonthInputs.BlobNameFor(P(2022, 4)));
+        var inputs = JsonSerializer.Deserialize<ManifestMonthInputs>(await File.ReadAllBytesAsync(april), PipelineJson.Options)!;
+
+        // A's April version recorded as another upload than the one the previous build used: the file no longer
+        // hashes to the manifest's fingerprint, so nothing is subtracted on its word.
+        await File.WriteAllBytesAsync(april, JsonSerializer.SerializeToUtf8Bytes(
+            inputs with { Inputs = [.. inputs.Inputs.Select(i => i.StationCode == A ? i with { Sha256 = new string('0', 64) } : i)] }, PipelineJson.Compact));
+        var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 40, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
+        Assert.Contains(await StagedNameAsync(scenario, P(2022, 4), B), reads); // April was read whole, not copied forward
+        await AssertSameAsFullBuildAsync(scenario);
+
+        File.Delete(april);
+        Directory.Delete(Path.Combine(scenario.Root, "marts-incremental"), recursive: true);
+        reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 41, At(2022, 5, 19, 14)), [P(2022, 4), P(2022, 5)]);
+        Assert.Contains(await StagedNameAsync(scenario, P(2022, 4), B), reads);
+        Assert.True(File.Exists(april));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
     private static async Task<MartScenario> SeededAsync()
     {
         var scenario = new MartScenario();
