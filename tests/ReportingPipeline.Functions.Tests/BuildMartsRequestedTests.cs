@@ -58,6 +58,9 @@ public sealed class BuildMartsRequestedTests(AzuriteFixture azurite) : IAsyncLif
             await FunctionsAppHost.Create<BuildMartsRequested>(invocation).RunAsync(message.Body.ToString(), CancellationToken.None);
         }
 
+        // As the Functions host does once the function succeeded.
+        await Queue().DeleteMessageAsync(message.MessageId, message.PopReceipt);
+
         Assert.False(await Staging().GetBlobClient(QueuedMartBuildRequests.Marker).ExistsAsync());
         Assert.Empty(await MissingInMartsAsync(uploads));
 

@@ -103,13 +103,19 @@ public sealed class MartBuildDebouncerTests : IDisposable
         return (host, counting ?? (CountingHandlers)host.Services.GetRequiredService<IPipelineHandlers>());
     }
 
-    /// <summary>Writes an upload into <c>submissions</c> as a station would, with its recorded upload time.</summary>
-    private async Task UploadAsync(Upload upload)
+    /// <summary>
+    /// Writes an upload into <c>submissions</c> as a station would, with its recorded upload time: written aside and moved
+    /// in, so that the watcher never sees it half made or with another time.
+    /// </summary>
+    private Task UploadAsync(Upload upload)
     {
-        var store = new LocalFolderBlobStore(_root.FullName);
-        await using var content = File.OpenRead(Path.Combine(SampleData, "submissions", upload.BlobName));
-        await store.WriteAsync(Containers.Submissions, upload.BlobName, content, "application/octet-stream");
-        store.SetCreatedOn(Containers.Submissions, upload.BlobName, upload.At);
+        var aside = Path.Combine(_root.FullName, "incoming-" + Guid.NewGuid().ToString("N"));
+        File.Copy(Path.Combine(SampleData, "submissions", upload.BlobName), aside);
+        File.SetLastWriteTimeUtc(aside, upload.At.UtcDateTime);
+        var target = Path.Combine(_root.FullName, Containers.Submissions, upload.BlobName.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(aside, target);
+        return Task.CompletedTask;
     }
 
     private string Marts() => Path.Combine(_root.FullName, Containers.Marts);
