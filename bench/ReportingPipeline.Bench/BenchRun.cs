@@ -124,6 +124,28 @@ internal static class BenchRun
                 }
             }
 
+            if (scale != Scale.National && settings.FreshnessUploads > 0)
+            {
+                // Freshness: a burst of uploads for the next two months through pipeline host's own composition on a
+                // copy of this store (marts built), each upload timed from its write to the end of the first build
+                // that started after it was recorded. Nationally the dataset would be 76,000 files to take 2,000 of.
+                var burst = Path.Combine(settings.Work, $"freshness-{scale}".ToLowerInvariant());
+                await EnsureAsync(burst, () => SyntheticDataset.WriteAsync(burst, scale, new(2026, 1), 2, Scenarios.Seed,
+                    new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission) }));
+                var copy = store + "-freshness";
+                Reset(copy);
+                CopyStore(store, copy);
+                var load = LoadAverage();
+                var f = await TryChildAsync(["freshness", "--store", copy, "--dataset", burst, "--uploads", settings.FreshnessUploads.ToString(CultureInfo.InvariantCulture)]);
+                Directory.Delete(copy, recursive: true);
+                rows.Add(f is null
+                    ? new Row("1 freshness", Invariant($"burst of {settings.FreshnessUploads} uploads, pipeline host"), scale.ToString(), "**failed** (see stderr)", Verdict(false, "≤ 2 min"), "")
+                    : new Row("1 freshness", Invariant($"burst of {f.Figure("uploads"):0} uploads, pipeline host: upload to marts"), scale.ToString(),
+                        Invariant($"p50 {f.Figure("p50_s"):0.0} s, p95 {f.Figure("p95_s"):0.0} s, max {f.Figure("max_s"):0.0} s; {f.Figure("builds"):0} builds (mean {f.Figure("build_mean_s"):0.0} s)"),
+                        Verdict(f.Figure("max_s") <= 120, "every upload ≤ 2 min"),
+                        Invariant($"all {f.Figure("uploads"):0} written in {f.Figure("write_s"):0.0} s, settled after {f.Figure("settled_s"):0.0} s (cpu {f.CpuSeconds:0.0} s); {f.Figure("accepted"):0} accepted, all in fct_submission at their latest version; default windows (10 s quiet, 30 s at most), watcher polling every 5 s, timers off; load before {load}")));
+            }
+
             if (scale != Scale.National && settings.HistoryMonths > settings.Months)
             {
                 // Memory that does not grow with history: the same province over many more months, built whole.
@@ -301,6 +323,22 @@ internal static class BenchRun
         }
 
         Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>A copy of a store's folders (<c>cp -a</c> without a shell): the freshness run writes into its copy.</summary>
+    private static void CopyStore(string from, string to)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            File.Copy(file, target);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
+        }
     }
 
     private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
