@@ -3,8 +3,10 @@ using ReportingPipeline.Synthetic;
 namespace ReportingPipeline.Bench;
 
 /// <param name="IntakeScale">Scale of the one-month dataset the intake is measured on (all three formats).</param>
+/// <param name="FreshnessUploads">Uploads in the freshness burst (province scales only; 0 for none).</param>
+/// <param name="HistoryMonths">Months of the long-history build whose peak memory is compared with the one-year build's (province scales only; 0 for none).</param>
 /// <param name="BuildScales">Scales of the staged 12-month datasets the mart builds are measured on.</param>
-internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData, bool ReuseDuckDb, int InstanceMemoryMb)
+internal sealed record BenchSettings(bool Quick, string Work, string Output, Scale IntakeScale, IReadOnlyList<Scale> BuildScales, int Months, bool Micro, bool SkipIntake, bool KeepData, bool ReuseDuckDb, int InstanceMemoryMb, int HistoryMonths, int FreshnessUploads)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -23,6 +25,8 @@ internal sealed record BenchSettings(bool Quick, string Work, string Output, Sca
             args.Contains("--skip-intake"),
             args.Contains("--keep-data") || !quick,
             args.Contains("--reuse-duckdb"),
-            int.Parse(Value("--instance-memory-mb") ?? "2048", System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(Value("--instance-memory-mb") ?? "2048", System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Value("--history-months") ?? (quick ? "0" : "60"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Value("--freshness-uploads") ?? (quick ? "200" : "2000"), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ReportingPipeline.Bench;
 
-// `bench [--quick] [--scales guangdong,national] [--work DIR] [--out FILE] [--micro] [--skip-intake] [--reuse-duckdb] [--instance-memory-mb 2048]`: runs every
+// `bench [--quick] [--scales guangdong,national] [--work DIR] [--out FILE] [--micro] [--skip-intake] [--reuse-duckdb] [--instance-memory-mb 2048] [--history-months 60] [--freshness-uploads 2000]`: runs every
 // scenario in a child process and writes one table; `bench child NAME --key value ...`: one scenario (used by the former);
 // `bench micro`: the BenchmarkDotNet micro-benchmarks alone.
 if (args.Length > 0 && args[0] == "child")

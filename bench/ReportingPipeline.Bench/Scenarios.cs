@@ -42,6 +42,7 @@ internal static class Scenarios
             "build" => await BuildAsync(options),
             "resubmit" => await ResubmitAsync(options),
             "profile" => await ProfileAsync(options),
+            "freshness" => await FreshnessScenario.RunAsync(options),
             "backdate" => Backdate(options["store"]),
             "duckdb" => await DuckDbMarts.BuildAsync(options["store"], options["out"], int.Parse(options["months"], CultureInfo.InvariantCulture), int.Parse(options["threads"], CultureInfo.InvariantCulture)),
             _ => throw new ArgumentException($"No scenario {name}."),

@@ -43,6 +43,10 @@ public static class FunctionsAppBuilderExtensions
         });
 
         builder.AddReportingPipeline();
+        // Intake asks for a build through a marker blob and a delayed message on the host's queue (BuildMartsRequested).
+        builder.Services.AddSingleton<MartBuildQueue>();
+        builder.Services.AddSingleton<QueuedMartBuildRequests>();
+        builder.Services.AddSingleton<IMartBuildRequests>(sp => sp.GetRequiredService<QueuedMartBuildRequests>());
         builder.Services.AddStationPortal();
         return builder;
     }

@@ -51,11 +51,21 @@ public sealed class PipelineHandlers(
     TimeProvider time,
     IOptions<PipelineOptions> options,
     IEnumerable<IMartsPublishedListener> listeners,
+    IEnumerable<IMartBuildRequests> buildRequests,
     ILogger<PipelineHandlers> logger) : IPipelineHandlers
 {
     public async Task<IngestOutcome> IngestSubmissionAsync(string blobName, CancellationToken cancellationToken = default)
     {
         var result = await ingestor.IngestAsync(blobName, cancellationToken);
+        if (result.MartsAffected)
+        {
+            // After the ledger write: a build that starts from here on reads this upload.
+            foreach (var requests in buildRequests)
+            {
+                await requests.RequestBuildAsync(cancellationToken);
+            }
+        }
+
         return new IngestOutcome(blobName, result.Report.Status.ToString(), result.Report.Version, result.AlreadyProcessed, result.ReportJsonName);
     }
 

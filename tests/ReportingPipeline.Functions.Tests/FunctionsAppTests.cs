@@ -26,7 +26,7 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
 
         Assert.Equal(
             [
-                "BuildMarts", "CloseReportingPeriod", "IngestSubmission",
+                "BuildMarts", "BuildMartsRequested", "CloseReportingPeriod", "IngestSubmission",
                 "PortalHome", "PortalIssueUpload", "PortalMe", "PortalPeriods", "PortalTemplate", "PortalUploadReport", "PortalUploads",
                 "ReferenceDataChanged", "SubmissionSetAside",
             ],

@@ -96,6 +96,33 @@ public sealed partial class FunctionsMetadataTests
     }
 
     [Fact]
+    public void BuildMartsRequested_ReadsTheBuildRequestQueueTheDeploymentDeclaresOnTheHostStorage()
+    {
+        var (_, binding) = Assert.Single(Triggers, t => t.Function == nameof(BuildMartsRequested));
+        Assert.Equal("queueTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal(MartBuildQueue.Name, binding["queueName"]!.GetValue<string>());
+        // No connection: AzureWebJobsStorage, the account MartBuildQueue sends to.
+        Assert.Null(binding["connection"]);
+
+        var queue = Assert.Single(CompiledTemplates.OfType("Microsoft.Storage/storageAccounts/queueServices/queues", overrides: DeployedApp.Subscribed));
+        var name = queue.Body["name"]!.GetValue<string>();
+        Assert.Contains("hostStorageAccountName", name, StringComparison.Ordinal);
+        Assert.Contains($"'{MartBuildQueue.Name}'", name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HostJson_QueuesPolledOftenEnoughThatAnUploadReachesTheMartsWithinTwoMinutes()
+    {
+        // An upload's build starts at most the message's delay plus one polling interval after it was recorded, and waits
+        // at most for one build already running; two minutes leave a minute for those two builds.
+        var polling = TimeSpan.Parse(HostJson["extensions"]!["queues"]!["maxPollingInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        // The deployment leaves Pipeline__MartBuildMaxDelay at its default.
+        Assert.DoesNotContain("Pipeline__MartBuildMaxDelay", DeployedApp.AppSettings.Keys);
+        var delay = new ReportingPipeline.Hosting.PipelineOptions().MartBuildMaxDelay;
+        Assert.True(delay + polling <= TimeSpan.FromMinutes(1), $"delay {delay} + polling {polling}");
+    }
+
+    [Fact]
     public void HostJson_PoisonThresholdIsTheOneTheSetAsideReportStates()
     {
         var host = HostJson;

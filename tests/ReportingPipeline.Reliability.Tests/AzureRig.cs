@@ -56,7 +56,7 @@ public sealed class AzureRig(AzuriteFixture azurite)
         var ingestor = new SubmissionIngestor(storage.Blobs, storage.Ledger, references, time ?? Clock,
             IntakeOptions.Default with { ProcessedBy = processedBy }, NullLogger<SubmissionIngestor>.Instance);
         return new PipelineHandlers(storage.Blobs, ingestor, references, new MartBuilder(storage.Blobs, storage.Ledger, NullLogger<MartBuilder>.Instance),
-            time ?? Clock, Options.Create(new PipelineOptions()), [], NullLogger<PipelineHandlers>.Instance);
+            time ?? Clock, Options.Create(new PipelineOptions()), [], [], NullLogger<PipelineHandlers>.Instance);
     }
 
     public static BlobWatcher Watcher(IBlobStore store, IPipelineHandlers handlers, int maxAttempts = 5) =>

@@ -19,7 +19,15 @@ public sealed record IntakeOptions(DeadlinePolicy Deadline, ReadLimits Limits, s
 }
 
 /// <summary>What became of one upload.</summary>
-public sealed record IngestResult(SubmissionReport Report, bool AlreadyProcessed, string ReportJsonName, string ReportHtmlName);
+public sealed record IngestResult(SubmissionReport Report, bool AlreadyProcessed, string ReportJsonName, string ReportHtmlName)
+{
+    /// <summary>
+    /// This call recorded something the marts show (a new version, accepted, with warnings or rejected, of this upload or
+    /// of an earlier one it caught up on): the next mart build rebuilds a month. False for a duplicate, a redelivery, and an
+    /// upload outside any station folder, which change no mart row.
+    /// </summary>
+    public bool MartsAffected { get; init; }
+}
 
 /// <summary>
 /// Everything that happens to one uploaded file: read, validate, decide, stage, record in the ledger,
@@ -45,12 +53,10 @@ public sealed class SubmissionIngestor(
             return await RejectUnaddressableAsync(blobName, cancellationToken);
         }
 
-        if (SubmissionPath.TryParse(blobName, out var path))
-        {
-            await CatchUpEarlierUploadsAsync(path, blobName, cancellationToken);
-        }
-
-        return await IngestOneAsync(blobName, cancellationToken);
+        var caughtUp = SubmissionPath.TryParse(blobName, out var path)
+            && await CatchUpEarlierUploadsAsync(path, blobName, cancellationToken);
+        var result = await IngestOneAsync(blobName, cancellationToken);
+        return caughtUp ? result with { MartsAffected = true } : result;
     }
 
     /// <summary>
@@ -105,12 +111,12 @@ public sealed class SubmissionIngestor(
     /// station-month's uploads created before this one that the ledger does not know yet are ingested first. A failure
     /// there is left to that blob's own event, so one broken upload never blocks a later one.
     /// </summary>
-    private async Task CatchUpEarlierUploadsAsync(SubmissionPath path, string blobName, CancellationToken cancellationToken)
+    private async Task<bool> CatchUpEarlierUploadsAsync(SubmissionPath path, string blobName, CancellationToken cancellationToken)
     {
         var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
         if (item is null)
         {
-            return;
+            return false;
         }
 
         var earlier = new List<BlobItem>();
@@ -124,22 +130,25 @@ public sealed class SubmissionIngestor(
 
         if (earlier.Count == 0)
         {
-            return;
+            return false;
         }
 
+        var affected = false;
         var recorded = (await ledger.GetAsync(path.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Select(u => u.BlobName).ToHashSet(StringComparer.Ordinal) ?? [];
         foreach (var other in earlier.Where(o => !recorded.Contains(o.Name)).Order(UploadOrder.Instance))
         {
             try
             {
                 logger.LogInformation("{BlobName} was uploaded before {LaterBlobName} but is not in the ledger yet: ingesting it first", other.Name, blobName);
-                await IngestOneAsync(other.Name, cancellationToken);
+                affected |= (await IngestOneAsync(other.Name, cancellationToken)).MartsAffected;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Ingesting the earlier upload {BlobName} failed; it is retried by its own event", other.Name);
             }
         }
+
+        return affected;
     }
 
     private async Task<IngestResult> IngestOneAsync(string blobName, CancellationToken cancellationToken)
@@ -203,7 +212,10 @@ public sealed class SubmissionIngestor(
             }
 
             var report = _judge.Report(decision, validation, reference);
-            var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken);
+            var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken) with
+            {
+                MartsAffected = !decision.AlreadyProcessed && decision.Status != SubmissionStatus.Duplicate,
+            };
             logger.LogInformation("{BlobName}: {Status}, version {Version}, {Errors} errors, {Warnings} warnings{Redelivered}",
                 blobName, report.Status, report.Version, report.Errors, report.Warnings, decision.AlreadyProcessed ? " (already processed)" : string.Empty);
             return result;

@@ -21,6 +21,7 @@ internal sealed class FactFiles : IAsyncDisposable
     private readonly FieldColumnsAppender<ServiceRecord> _serviceFields;
     private readonly FieldColumnsAppender<HotlineRecord> _hotlineFields;
     private readonly FieldColumnsAppender<FundRecord> _fundFields;
+    private readonly Dictionary<MartFileWriter, (ValueColumn<DateOnly> Period, StringColumn Station)> _keys;
 
     private FactFiles(IReadOnlyList<MartFileWriter> files)
     {
@@ -38,6 +39,8 @@ internal sealed class FactFiles : IAsyncDisposable
         _serviceFields = new(_services);
         _hotlineFields = new(_hotline);
         _fundFields = new(_funds);
+        // Looked up once: every row of every fact file starts with them.
+        _keys = files.ToDictionary(f => f, f => (f.Dates(MartTables.PeriodColumn), f.Strings(MartTables.StationColumn)));
     }
 
     public IReadOnlyList<MartFileWriter> Files { get; }
@@ -160,9 +163,10 @@ internal sealed class FactFiles : IAsyncDisposable
         }
     }
 
-    private static void StationKeys(MartFileWriter file, DateOnly day, string stationCode)
+    private void StationKeys(MartFileWriter file, DateOnly day, string stationCode)
     {
-        file.Dates(MartTables.PeriodColumn).Add(day);
-        file.Strings(MartTables.StationColumn).Add(stationCode);
+        var (period, station) = _keys[file];
+        period.Add(day);
+        station.Add(stationCode);
     }
 }

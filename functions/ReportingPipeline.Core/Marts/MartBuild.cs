@@ -70,12 +70,44 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
     /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
     public async Task WriteAsync(MartFileWriter file, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
     {
-        var name = file.Table.FileName(period);
-        var rows = file.Rows;
         using var content = await file.FinishAsync(inputs, cancellationToken);
+        await StoreAsync(file, content, period, inputPeriods, inputs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes the files of one month (their last row groups encoded and compressed on every core: a month's
+    /// fact files are independent) and then writes them to <c>marts</c> one by one in the order given, so that
+    /// what the build records does not depend on which file finished first.
+    /// </summary>
+    public async Task WriteAllAsync(IReadOnlyList<MartFileWriter> files, Period period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
+    {
+        var contents = new MemoryStream?[files.Count];
+        try
+        {
+            await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                contents[i] = await files[i].FinishAsync(inputs, ct);
+            });
+            for (var i = 0; i < files.Count; i++)
+            {
+                await StoreAsync(files[i], contents[i]!, period, inputPeriods, inputs, cancellationToken);
+            }
+        }
+        finally
+        {
+            foreach (var content in contents)
+            {
+                content?.Dispose();
+            }
+        }
+    }
+
+    private async Task StoreAsync(MartFileWriter file, MemoryStream content, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
+    {
+        var name = file.Table.FileName(period);
         var bytes = content.Length;
         await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
-        Files[name] = new ManifestFile(name, period, rows, bytes, inputPeriods, inputs, Id, Now);
+        Files[name] = new ManifestFile(name, period, file.Rows, bytes, inputPeriods, inputs, Id, Now);
         Written.Add(name);
     }
 }

@@ -46,10 +46,7 @@ internal sealed class MonthFullBuild(IBlobStore store, StationShares shares, ILo
 
             if (facts is not null)
             {
-                foreach (var file in facts.Files)
-                {
-                    await build.WriteAsync(file, month.Period, [month.Period], factInputs!, cancellationToken);
-                }
+                await build.WriteAllAsync(facts.Files, month.Period, [month.Period], factInputs!, cancellationToken);
             }
         }
         finally

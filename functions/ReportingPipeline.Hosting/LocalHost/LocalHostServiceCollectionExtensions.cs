@@ -8,7 +8,8 @@ public static class LocalHostServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what `pipeline host` runs in place of the Functions runtime: the <see cref="BlobWatcher"/> (section
-    /// <c>LocalHost</c>) and the <see cref="CronScheduler"/>. The schedules are <c>Pipeline:BuildMartsSchedule</c> and
+    /// <c>LocalHost</c>), the <see cref="MartBuildDebouncer"/> that builds after new uploads (<c>Pipeline:MartBuildQuietPeriod</c>,
+    /// <c>Pipeline:MartBuildMaxDelay</c>) and the <see cref="CronScheduler"/>. The schedules are <c>Pipeline:BuildMartsSchedule</c> and
     /// <c>Pipeline:CloseReportingPeriodSchedule</c>, overridden by the top-level <c>BuildMartsSchedule</c> and
     /// <c>CloseReportingPeriodSchedule</c> that the Functions app reads, so one settings file serves both hosts.
     /// </summary>
@@ -30,8 +31,14 @@ public static class LocalHostServiceCollectionExtensions
                 options.CloseReportingPeriodSchedule = close;
             }
         });
+        services.AddOptions<PipelineOptions>()
+            .Validate(o => o.MartBuildQuietPeriod >= TimeSpan.Zero && o.MartBuildMaxDelay >= TimeSpan.Zero,
+                "Pipeline:MartBuildQuietPeriod and Pipeline:MartBuildMaxDelay must not be negative.");
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PendingMartBuild>();
+        services.AddSingleton<IMartBuildRequests>(sp => sp.GetRequiredService<PendingMartBuild>());
         services.AddHostedService<BlobWatcher>();
+        services.AddHostedService<MartBuildDebouncer>();
         services.AddHostedService<CronScheduler>();
         return services;
     }

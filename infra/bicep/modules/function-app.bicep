@@ -2,8 +2,8 @@
 // system-assigned identity only: no account key, SAS or instrumentation-key write access anywhere.
 //
 // Three storage accounts, three sets of roles:
-// - host (AzureWebJobsStorage: leases, timers, blob receipts, the blob trigger's poison queue, the deployment
-//   package): what the Functions documentation asks for an identity-based AzureWebJobsStorage;
+// - host (AzureWebJobsStorage: leases, timers, blob receipts, the blob trigger's poison queue, the mart build
+//   requests queue, the deployment package): what the Functions documentation asks for an identity-based AzureWebJobsStorage;
 // - data (submissions, reports, reference, staging, receipts, ledger): blob and table data contributor, not
 //   owner (no ACL or ownership rights over the stations' raw uploads);
 // - marts: blob data contributor.
@@ -349,6 +349,18 @@ resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Intake's build requests (functions/ReportingPipeline.Functions: MartBuildQueue, BuildMartsRequested): one delayed
+// message per burst of uploads, in the host account, read and written under hostQueueContributor below.
+resource hostQueueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' existing = {
+  parent: hostStorage
+  name: 'default'
+}
+
+resource martBuildRequestsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
+  parent: hostQueueService
+  name: 'mart-build-requests'
+}
+
 resource hostQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(hostStorage.id, site.id, roles.storageQueueDataContributor)
   scope: hostStorage
@@ -356,7 +368,7 @@ resource hostQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
-    description: 'Function app: host queues and the blob trigger poison queue.'
+    description: 'Function app: host queues, the blob trigger poison queue and the mart build requests.'
   }
 }
 

@@ -69,6 +69,57 @@ public sealed class SubmissionIngestorTests : IDisposable
     }
 
     [Fact]
+    public async Task IngestAsync_NewVersionOrRejection_AffectsTheMarts()
+    {
+        await SeedReferenceAsync();
+        var accepted = await UploadAsync("a.json", Json(seed: 1), Now.AddDays(-3));
+        var rejected = await UploadAsync("b.json", Encoding.UTF8.GetBytes("{ not json"), Now.AddDays(-2));
+
+        Assert.True((await Ingestor().IngestAsync(accepted)).MartsAffected);
+        var result = await Ingestor().IngestAsync(rejected);
+
+        Assert.Equal(SubmissionStatus.Rejected, result.Report.Status);
+        Assert.True(result.MartsAffected);
+    }
+
+    [Fact]
+    public async Task IngestAsync_DuplicateRedeliveryOrUnplacedFile_DoesNotAffectTheMarts()
+    {
+        await SeedReferenceAsync();
+        var first = await UploadAsync("a.json", Json(seed: 1), Now.AddDays(-3));
+        var same = await UploadAsync("b.json", Json(seed: 1), Now.AddDays(-2));
+        const string unplaced = "stray.json";
+        await _store.WriteAsync(Containers.Submissions, unplaced, new MemoryStream(Json(seed: 1)), "application/json");
+        await Ingestor().IngestAsync(first);
+
+        var duplicate = await Ingestor().IngestAsync(same);
+        var redelivered = await Ingestor().IngestAsync(first);
+        var stray = await Ingestor().IngestAsync(unplaced);
+
+        Assert.Equal(SubmissionStatus.Duplicate, duplicate.Report.Status);
+        Assert.False(duplicate.MartsAffected);
+        Assert.True(redelivered.AlreadyProcessed);
+        Assert.False(redelivered.MartsAffected);
+        Assert.Equal(SubmissionStatus.Rejected, stray.Report.Status);
+        Assert.False(stray.MartsAffected);
+    }
+
+    [Fact]
+    public async Task IngestAsync_RedeliveryThatCatchesUpAnEarlierUpload_AffectsTheMarts()
+    {
+        await SeedReferenceAsync();
+        var later = await UploadAsync("later.json", Json(seed: 2), Now.AddDays(-2));
+        await Ingestor().IngestAsync(later);
+        // An earlier upload whose event was lost: the store lists it before the one already recorded.
+        await UploadAsync("earlier.json", Json(seed: 1), Now.AddDays(-3));
+
+        var result = await Ingestor().IngestAsync(later);
+
+        Assert.True(result.AlreadyProcessed);
+        Assert.True(result.MartsAffected);
+    }
+
+    [Fact]
     public async Task IngestAsync_OverConfiguredSizeLimit_RejectedAsTooLarge()
     {
         await SeedReferenceAsync();

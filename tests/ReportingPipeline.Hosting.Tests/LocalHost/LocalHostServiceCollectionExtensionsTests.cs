@@ -36,14 +36,33 @@ public sealed class LocalHostServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddPipelineLocalHost_Always_RegistersWatcherAndScheduler()
+    public void AddPipelineLocalHost_Always_RegistersWatcherDebouncerAndScheduler()
     {
         var services = new ServiceCollection();
 
         services.AddPipelineLocalHost();
 
         var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType).ToList();
-        Assert.Equal([typeof(BlobWatcher), typeof(CronScheduler)], hosted);
+        Assert.Equal([typeof(BlobWatcher), typeof(MartBuildDebouncer), typeof(CronScheduler)], hosted);
+    }
+
+    [Fact]
+    public void AddPipelineLocalHost_Always_IntakeBuildRequestsGoToTheDebouncersWindow()
+    {
+        using var services = Build(new() { ["Pipeline:MartBuildQuietPeriod"] = "00:00:03", ["Pipeline:MartBuildMaxDelay"] = "00:01:00" });
+
+        Assert.Same(services.GetRequiredService<PendingMartBuild>(), Assert.Single(services.GetServices<IMartBuildRequests>()));
+        var options = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(3), options.MartBuildQuietPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.MartBuildMaxDelay);
+    }
+
+    [Fact]
+    public void AddPipelineLocalHost_NegativeQuietPeriod_FailsValidation()
+    {
+        using var services = Build(new() { ["Pipeline:MartBuildQuietPeriod"] = "-00:00:01" });
+
+        Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PipelineOptions>>().Value);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
