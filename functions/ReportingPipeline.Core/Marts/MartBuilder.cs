@@ -89,14 +89,6 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             }
 
             rebuilt.Add(period);
-            if (rebuilt.Count > 1)
-            {
-                // Every month is built from the same live state (reference, rollup, year to date), so the garbage of
-                // the previous month is freed before this one starts: otherwise the GC lets its budget grow with the
-                // length of the run and a build over five years peaks higher than one over a year.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-            }
-
             yearToDate = !month.WritesAggregate ? null
                 : yearToDate ?? (yearInputs.Count > 1 ? await aggregates.ReadYearToDateAsync(period.Previous, cancellationToken) : rollup.NewYearToDate());
 
