@@ -38,7 +38,7 @@ internal sealed class MonthCopy
     /// A plan to copy the month forward, or null (with the reason) when the previous build's files of the
     /// month cannot be trusted to be what its manifest says, or too many stations changed.
     /// </summary>
-    /// <param name="previousInputs">The month's inputs as the previous manifest recorded them (<see cref="MartManifest.ReadInputsAsync"/>); null when they could not be read.</param>
+    /// <param name="previousInputs">The month's inputs as the previous manifest recorded them, checked against it by <see cref="MartManifest.ReadInputsAsync"/>; null when they could not be read or are not the manifest's.</param>
     /// <param name="withAggregate">The month's <c>agg_region_month</c> is rebuilt too: its previous file must be usable as well.</param>
     /// <param name="maxChangedShare">The share of the expected stations that may have changed (<see cref="DefaultMaxChangedShare"/>).</param>
     public static MonthCopy? Plan(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, MonthInputs month, ManifestMonthInputs? previousInputs, bool withAggregate, double maxChangedShare, out string reason)
@@ -62,7 +62,9 @@ internal sealed class MonthCopy
             return null;
         }
 
-        if (previousInputs is null || previousInputs.Period != month.Period || previousInputs.Fingerprint != previous.InputFingerprint || month.Inputs is null)
+        // ManifestMonthInputs.ReadAsync returns a month's file only when it is the one this manifest recorded (month,
+        // closed, fingerprint): checking it again here would hash every station's input a second time.
+        if (previousInputs is null || month.Inputs is null)
         {
             reason = $"{ManifestMonthInputs.BlobNameFor(month.Period)} is missing or not the previous manifest's";
             return null;
