@@ -47,7 +47,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
-        var plan = await LedgerPlan.CreateAsync(ledger, reference, build.Previous, now, deadline, logger, cancellationToken);
+        var plan = await LedgerPlan.CreateAsync(ledger, store, reference, build.Previous, now, deadline, logger, cancellationToken);
         var periods = plan.Periods;
         logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",
             build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.ChangesRead,

@@ -56,10 +56,10 @@ internal sealed record MonthPlan(MonthWork Work, MonthInputs Month, bool Complet
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var (month, complete) = await ledger.MonthAsync(period, closed, cancellationToken);
+        var (month, complete) = await ledger.MonthAsync(period, closed, maxChangedShare, cancellationToken);
         yearInputs.Add((period, month.Manifest.InputFingerprint));
         var (factInputs, aggInputs, factsCurrent, aggCurrent) = Check(month);
-        if (!complete && !factsCurrent)
+        if (!complete && month.Inputs is null && !factsCurrent)
         {
             // An unchanged month whose fact files are missing or stale after all: it needs its entries.
             month = await ledger.CompleteAsync(period, closed, cancellationToken);
@@ -85,9 +85,10 @@ internal sealed record MonthPlan(MonthWork Work, MonthInputs Month, bool Complet
             return plan with { Work = MonthWork.AggregateOnly, PreviousAggregate = previous };
         }
 
-        var previousInputs = build.Previous is { } manifest && build.Existing.Contains(ManifestMonthInputs.BlobNameFor(period))
-            ? await manifest.ReadInputsAsync(build.Store, period, logger, cancellationToken)
-            : null;
+        var previousInputs = month.Previous
+            ?? (build.Previous is { } manifest && build.Existing.Contains(ManifestMonthInputs.BlobNameFor(period))
+                ? await manifest.ReadInputsAsync(build.Store, period, logger, cancellationToken)
+                : null);
         if (MonthCopy.Plan(build.Previous, build.Existing, referenceFingerprint, month, previousInputs, withAggregate: !aggCurrent, maxChangedShare, out var reason) is not { } copy)
         {
             logger.LogInformation("{Period}: reading every staged file ({Reason})", period, reason);

@@ -154,6 +154,9 @@ public sealed class IncrementalBuildTests
     {
         using var scenario = await SeededAsync();
         var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(scenario.MartsFolder, MartManifest.BlobName));
+        // Entries written within LedgerPlan.Overlap of the previous build are listed again, and their months'
+        // inputs read again: seeded an hour ago, only the correction is.
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
         await scenario.AcceptAsync(P(2022, 4), A, 39, At(2022, 5, 19));
 
         var store = new RecordingBlobStore(scenario.Store);
@@ -166,6 +169,41 @@ public sealed class IncrementalBuildTests
         Assert.Equal([MartManifest.BlobName, ManifestMonthInputs.BlobNameFor(P(2022, 4))],
             store.OpenedIn(Containers.Marts).Where(n => !n.EndsWith(".parquet", StringComparison.Ordinal)));
         Assert.Equal([ManifestMonthInputs.BlobNameFor(P(2022, 4))], result.FilesWritten.Where(n => ManifestMonthInputs.PeriodOf(n) is not null));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_StationResubmits_ReadsOnlyItsLedgerEntryNotTheMonthsListing()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
+
+        var ledger = new RecordingLedger(scenario.Ledger);
+        var result = await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1 }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        // April's inputs are the previous build's with A's entry read anew: no month is listed whole.
+        Assert.Equal([P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
+        Assert.Empty(ledger.MonthsListed);
+        Assert.Equal([(P(2022, 4), A)], ledger.EntriesRead);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_MoreStationsChangedThanTheShare_ListsTheMonthWhole()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 43, At(2022, 5, 19));
+        await scenario.AcceptAsync(P(2022, 4), D, 44, At(2022, 5, 19));
+
+        var ledger = new RecordingLedger(scenario.Ledger);
+        await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 0.01 }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        Assert.Equal([P(2022, 4)], ledger.MonthsListed);
+        Assert.Empty(ledger.EntriesRead);
         await AssertSameAsFullBuildAsync(scenario);
     }
 
