@@ -28,15 +28,17 @@ internal sealed class LedgerPlan
     private readonly ISubmissionLedger _ledger;
     private readonly IBlobStore _store;
     private readonly ReferenceData _reference;
+    private readonly MartParts _parts;
     private readonly ILogger _logger;
     private readonly Dictionary<Period, ManifestPeriod> _unchanged;
     private readonly Dictionary<Period, (ManifestPeriod Before, HashSet<string> Stations)> _changed;
 
-    private LedgerPlan(ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged, Dictionary<Period, (ManifestPeriod, HashSet<string>)> changed)
+    private LedgerPlan(ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartParts parts, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged, Dictionary<Period, (ManifestPeriod, HashSet<string>)> changed)
     {
         _ledger = ledger;
         _store = store;
         _reference = reference;
+        _parts = parts;
         _logger = logger;
         _unchanged = unchanged;
         _changed = changed;
@@ -62,7 +64,7 @@ internal sealed class LedgerPlan
     /// years of empty months before the pipeline existed are not.
     /// </summary>
     public static async Task<LedgerPlan> CreateAsync(
-        ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartManifest? previous, DateTimeOffset now, DeadlinePolicy deadline, ILogger logger, CancellationToken cancellationToken)
+        ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartParts parts, MartManifest? previous, DateTimeOffset now, DeadlinePolicy deadline, ILogger logger, CancellationToken cancellationToken)
     {
         var current = Period.Of(DateOnly.FromDateTime(now.ToOffset(deadline.UtcOffset).DateTime));
         var incremental = previous is { LedgerWatermark: not null, LedgerPeriods: not null, LedgerScannedAt: { } scannedAt }
@@ -122,7 +124,7 @@ internal sealed class LedgerPlan
             }
         }
 
-        return new LedgerPlan(ledger, store, reference, logger, unchanged, changed)
+        return new LedgerPlan(ledger, store, reference, parts, logger, unchanged, changed)
         {
             Periods = periods,
             FullScan = !incremental,
@@ -143,7 +145,7 @@ internal sealed class LedgerPlan
     {
         if (_unchanged.TryGetValue(period, out var unchanged))
         {
-            return (new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged, null), false);
+            return (new MonthInputs(period, closed, Expected(period), new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged, null), false);
         }
 
         return await FromPreviousAsync(period, closed, maxChangedShare, cancellationToken) is { } month
@@ -169,7 +171,7 @@ internal sealed class LedgerPlan
             return null;
         }
 
-        var expected = _reference.StationsOpenIn(period).ToList();
+        var expected = Expected(period);
         if (change.Stations.Count > maxChangedShare * expected.Count
             || await ManifestMonthInputs.ReadAsync(_store, change.Before, _logger, cancellationToken) is not { } before)
         {
@@ -203,7 +205,7 @@ internal sealed class LedgerPlan
         }
 
         var month = new ManifestMonthInputs(period, closed, inputs);
-        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, month.Fingerprint), month) { Previous = before };
+        return new MonthInputs(period, closed, expected, entries, Recorded(month), month) { Previous = before };
     }
 
     private MonthInputs Load(Period period, bool closed, List<LedgerEntry> listed)
@@ -214,7 +216,7 @@ internal sealed class LedgerPlan
             entries[entry.StationCode] = entry;
         }
 
-        var expected = _reference.StationsOpenIn(period).ToList();
+        var expected = Expected(period);
         var inputs = new List<ManifestInput>();
         foreach (var station in expected)
         {
@@ -231,8 +233,15 @@ internal sealed class LedgerPlan
         }
 
         var month = new ManifestMonthInputs(period, closed, inputs);
-        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, month.Fingerprint), month);
+        return new MonthInputs(period, closed, expected, entries, Recorded(month), month);
     }
+
+    /// <summary>The stations expected to report in a month, grouped by the part their rows are in (<see cref="MartParts.Order"/>): the order of every fact file.</summary>
+    private IReadOnlyList<Station> Expected(Period period) => _parts.Order(_reference.StationsOpenIn(period));
+
+    /// <summary>What the manifest records of a month's inputs: their fingerprint, whole and per part.</summary>
+    private ManifestPeriod Recorded(ManifestMonthInputs month) =>
+        new(month.Period, month.Closed, month.Fingerprint, _parts.FingerprintsOf(month.Closed, month.Inputs));
 
     /// <summary>An expected station's input: its source upload (the current accepted version, or the latest rejected upload); null without uploads.</summary>
     private static ManifestInput? InputOf(LedgerEntry entry, bool closed) =>

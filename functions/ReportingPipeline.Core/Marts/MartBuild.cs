@@ -58,7 +58,7 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
     public async Task WriteInputsAsync(MonthInputs month, CancellationToken cancellationToken)
     {
         var name = ManifestMonthInputs.BlobNameFor(month.Period);
-        if (month.Inputs is not { } inputs || (Previous?.FindPeriod(month.Period) is { } recorded && recorded == month.Manifest && Existing.Contains(name)))
+        if (month.Inputs is not { } inputs || (month.Manifest.SameInputs(Previous?.FindPeriod(month.Period)) && Existing.Contains(name)))
         {
             return;
         }
@@ -104,7 +104,7 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     private async Task StoreAsync(MartFileWriter file, MemoryStream content, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
     {
-        var name = file.Table.FileName(period);
+        var name = file.FileName(period);
         var bytes = content.Length;
         await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         Files[name] = new ManifestFile(name, period, file.Rows, bytes, inputPeriods, inputs, Id, Now);
