@@ -44,10 +44,17 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// </summary>
     internal double MaxChangedShare { get; init; } = MonthCopy.DefaultMaxChangedShare;
 
+    /// <summary>
+    /// How many stations a part of a month's files has at least (<see cref="MartParts"/>): neighbouring cities share a
+    /// part until they reach it. Every build of one <c>marts</c> container must use the same value; tests of a
+    /// handful of stations lower it to 1, one part per city.
+    /// </summary>
+    public int MinPartStations { get; init; } = MartParts.DefaultMinStations;
+
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
-        var parts = new MartParts(reference);
+        var parts = new MartParts(reference, MinPartStations);
         var plan = await LedgerPlan.CreateAsync(ledger, store, reference, parts, build.Previous, now, deadline, logger, cancellationToken);
         var periods = plan.Periods;
         logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",

@@ -163,7 +163,7 @@ public sealed class IncrementalBuildTests
         await scenario.AcceptAsync(P(2022, 4), A, 39, At(2022, 5, 19));
 
         var store = new RecordingBlobStore(scenario.Store);
-        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1 }
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         // The manifest names no station: each month's versions are in its own file, and only the month copied
@@ -183,7 +183,7 @@ public sealed class IncrementalBuildTests
         await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
 
         var ledger = new RecordingLedger(scenario.Ledger);
-        var result = await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1 }
+        var result = await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         // April's inputs are the previous build's with A's entry read anew: no month is listed whole.
@@ -202,7 +202,7 @@ public sealed class IncrementalBuildTests
         await scenario.AcceptAsync(P(2022, 4), D, 44, At(2022, 5, 19));
 
         var ledger = new RecordingLedger(scenario.Ledger);
-        await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 0.01 }
+        await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 0.01, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         Assert.Equal([P(2022, 4)], ledger.MonthsListed);
@@ -247,7 +247,7 @@ public sealed class IncrementalBuildTests
         await change();
         // The incremental builds must leave unchanged stations' staged JSON unread.
         var store = new RecordingBlobStore(scenario.Store);
-        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare }
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
         Assert.Equal(rebuilt, result.PeriodsRebuilt);
         return store.OpenedIn(Containers.Staging);
