@@ -26,6 +26,8 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     public List<string> Written { get; } = [];
 
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
     /// <summary>Starts a build: its id, the previous manifest (null when missing or unreadable) and the files in <c>marts</c>.</summary>
     public static async Task<MartBuild> StartAsync(IBlobStore store, MartManifest? previous, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -64,7 +66,10 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         }
 
         await inputs.WriteAsync(Store, cancellationToken);
-        Written.Add(name);
+        if (_written.Add(name))
+        {
+            Written.Add(name);
+        }
     }
 
     /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
@@ -108,6 +113,10 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         var bytes = content.Length;
         await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         Files[name] = new ManifestFile(name, period, file.Rows, bytes, inputPeriods, inputs, Id, Now);
-        Written.Add(name);
+        if (_written.Add(name))
+        {
+            // A part written again (a copy forward that fell back to the staged files) is one file written.
+            Written.Add(name);
+        }
     }
 }

@@ -54,7 +54,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
+        logger.LogDebug("Mart build {BuildId}: previous manifest read, {FileCount} files in marts", build.Id, build.Existing.Count);
         var parts = new MartParts(reference, MinPartStations);
+        logger.LogDebug("Mart build {BuildId}: {FactParts} fact parts, {AggregateParts} agg_region_month parts", build.Id, parts.FactParts.Count, parts.AggregateParts.Count);
         var plan = await LedgerPlan.CreateAsync(ledger, store, reference, parts, build.Previous, now, deadline, logger, cancellationToken);
         var periods = plan.Periods;
         logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",
@@ -65,6 +67,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         var rollup = new RegionRollup(reference, parts);
         var shares = new StationShares(reference, rollup);
+        logger.LogDebug("Mart build {BuildId}: dimensions current, {RegionCount} regions laid out", build.Id, rollup.Count);
         var aggregates = new AggregateTotalsReader(store, rollup, logger);
         var fullBuild = new MonthFullBuild(store, parts, shares, logger);
         var copyForward = new MonthCopyForward(store, reference.Fingerprint, parts, rollup, shares, aggregates, logger);

@@ -43,7 +43,7 @@ internal sealed class MonthKeys(string referenceFingerprint, MartParts parts, IR
         parts.IsProvincePart(part) ? a.SameInputs(b) : a.Period == b.Period && a.Closed == b.Closed && PartInputs(a, part) == PartInputs(b, part);
 
     private static string PartInputs(ManifestPeriod month, string part) =>
-        month.Parts.GetValueOrDefault(part) ?? MartFingerprint.OfPeriod(month.Closed, []);
+        month.Parts?.GetValueOrDefault(part) ?? MartFingerprint.OfPeriod(month.Closed, []);
 }
 
 /// <summary>
