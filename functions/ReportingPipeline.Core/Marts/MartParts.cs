@@ -20,7 +20,7 @@ namespace ReportingPipeline.Core.Marts;
 /// the reference does not place under a city (and a station whose town it does not know) falls in the part of its
 /// top ancestor.
 /// </summary>
-internal sealed class MartParts
+public sealed class MartParts
 {
     /// <summary>By default a part takes in neighbouring cities until it has this many stations (a national city has about 420).</summary>
     public const int DefaultMinStations = 400;
