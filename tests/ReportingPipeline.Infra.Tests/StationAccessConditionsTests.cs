@@ -95,7 +95,7 @@ public sealed class StationAccessConditionsTests
     [Theory]
     [InlineData("reports", "2024-05/440103002/a.xlsx.report.json")]
     [InlineData("submissions", "2024-05/440103002/a.xlsx")]
-    [InlineData("marts", "fct_visits/month=2024-05/part-0.parquet")]
+    [InlineData("marts", "fct_visits/month=2024-05/part-4401.parquet")]
     [InlineData("marts", "_manifest.json")]
     [InlineData("reference", "stations.csv")]
     [InlineData("staging", "2024-05/440103001/abc.json")]

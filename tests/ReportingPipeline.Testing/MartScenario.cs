@@ -44,7 +44,16 @@ public sealed class MartScenario : IDisposable
     public static Period P(int year, int month) => new(year, month);
 
     public Task<MartBuildResult> BuildAsync(DateTimeOffset? now = null) =>
-        new MartBuilder(Store, Ledger, NullLogger<MartBuilder>.Instance).BuildAsync(Reference, now ?? Now, DeadlinePolicy.Default);
+        NewBuilder().BuildAsync(Reference, now ?? Now, DeadlinePolicy.Default);
+
+    /// <summary>
+    /// What every build of the scenario's marts is: one part per city (a handful of stations would otherwise share one
+    /// part, and no test would see a correction leave another city's files alone).
+    /// </summary>
+    public MartBuilder NewBuilder() => new(Store, Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = PartStations };
+
+    /// <summary>The <see cref="MartBuilder.MinPartStations"/> of every build of a scenario's marts.</summary>
+    public const int PartStations = 1;
 
     public Task AcceptAsync(Period period, string station, int seed, DateTimeOffset receivedAt, int warnings = 0) =>
         Seeder.AcceptAsync(period, station, SampleSubmissions.For(Reference, station, period, seed), receivedAt,

@@ -12,50 +12,66 @@ namespace ReportingPipeline.Core.Marts;
 /// </summary>
 internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollup, ILogger logger)
 {
-    /// <summary>The year-to-date sums as of <paramref name="period"/>, from its agg_region_month file.</summary>
-    public async Task<RegionRollup.Totals> ReadYearToDateAsync(Period period, CancellationToken cancellationToken) =>
-        await ReadAsync(MartTables.AggRegionMonth.FileName(period), yearToDate: true, cancellationToken)
-            ?? throw new InvalidOperationException($"marts/{MartTables.AggRegionMonth.FileName(period)} is in the manifest but not in the store.");
-
     /// <summary>
-    /// A month whose facts are current and whose <c>agg_region_month</c> is rewritten only because the year to
-    /// date before it changed (<see cref="MonthWork.AggregateOnly"/>): its own totals are the month columns of its
-    /// previous file, already rolled up, so no staged file is read. Null when that file turns out missing, not the
-    /// file the manifest describes, or unreadable: the month's staged files are then read.
+    /// Reads the year-to-date sums as of <paramref name="period"/> from the given parts of its agg_region_month into
+    /// <paramref name="yearToDate"/>, leaving every other region as it is. Each part must be there, with the key
+    /// this build gave it (<paramref name="parts"/>: part and key).
     /// </summary>
-    public async Task<RegionRollup.Totals?> ReadMonthAsync(Period period, ManifestFile previous, CancellationToken cancellationToken)
+    public async Task ReadYearToDateAsync(Period period, IEnumerable<(string Part, string BuiltFrom)> parts, RegionRollup.Totals yearToDate, CancellationToken cancellationToken)
     {
-        try
+        foreach (var (part, builtFrom) in parts)
         {
-            var totals = await ReadAsync(previous.Name, yearToDate: false, cancellationToken, builtFrom: previous.InputFingerprint);
-            if (totals is null)
+            var name = MartTables.AggRegionMonth.FileName(period, part);
+            if (!await ReadAsync(name, part, yearToDate: true, yearToDate, builtFrom, cancellationToken))
             {
-                logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region; reading the staged files", period, previous.Name);
+                throw new InvalidOperationException($"marts/{name} is missing, not the file this build recorded, or does not have one row per region of its part.");
             }
-
-            return totals;
-        }
-        catch (Exception e) when (PreviousFactFile.IsUnreadable(e))
-        {
-            logger.LogWarning(e, "{Period}: marts/{FileName} is unreadable; reading the staged files", period, previous.Name);
-            return null;
         }
     }
 
     /// <summary>
-    /// The sums of one file: its <c>ytd_*</c> columns, or its month columns, rolled up as written. Null when the
-    /// file is not in the store or (with <paramref name="builtFrom"/>) names other inputs in its footer; for month
-    /// columns also when its rows are not one per region of the reference.
+    /// The month columns of previous <c>agg_region_month</c> parts of <paramref name="period"/>, already rolled up:
+    /// in place of reading the month's staged files, for a month whose facts are current and whose parts are
+    /// rewritten only because the year to date before it changed (<see cref="MonthWork.AggregateOnly"/>), or as the
+    /// base a copied-forward month's changes are added to. Regions of other parts are left at zero. Null when a file
+    /// turns out missing, not the file the manifest describes, or unreadable: the month's staged files are then read.
     /// </summary>
-    public async Task<RegionRollup.Totals?> ReadAsync(string name, bool yearToDate, CancellationToken cancellationToken, string? builtFrom = null)
+    public async Task<RegionRollup.Totals?> ReadMonthAsync(Period period, IReadOnlyDictionary<string, ManifestFile> previous, CancellationToken cancellationToken)
     {
-        var totals = yearToDate ? rollup.NewYearToDate() : rollup.NewTotals();
+        var totals = rollup.NewTotals();
+        foreach (var (part, file) in previous)
+        {
+            try
+            {
+                if (!await ReadAsync(file.Name, part, yearToDate: false, totals, file.InputFingerprint, cancellationToken))
+                {
+                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region of its part; reading the staged files", period, file.Name);
+                    return null;
+                }
+            }
+            catch (Exception e) when (PreviousFactFile.IsUnreadable(e))
+            {
+                logger.LogWarning(e, "{Period}: marts/{FileName} is unreadable; reading the staged files", period, file.Name);
+                return null;
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>
+    /// Sets the sums of one part file into <paramref name="totals"/>: its <c>ytd_*</c> columns, or its month columns,
+    /// rolled up as written. False when the file is not in the store, names other inputs than
+    /// <paramref name="builtFrom"/> in its footer, or its rows are not one per region of <paramref name="part"/>.
+    /// </summary>
+    private async Task<bool> ReadAsync(string name, string part, bool yearToDate, RegionRollup.Totals totals, string builtFrom, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         await using (var blob = await store.OpenReadAsync(Containers.Marts, name, cancellationToken))
         {
             if (blob is null)
             {
-                return null;
+                return false;
             }
 
             await blob.CopyToAsync(buffer, cancellationToken);
@@ -63,10 +79,10 @@ internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollu
 
         buffer.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(buffer, cancellationToken: cancellationToken);
-        if (builtFrom is not null && reader.CustomMetadata?.GetValueOrDefault(MartFileWriter.InputsKey) != builtFrom)
+        if (reader.CustomMetadata?.GetValueOrDefault(MartFileWriter.InputsKey) != builtFrom)
         {
             // Not the file the manifest describes: a build killed before its manifest left a newer one.
-            return null;
+            return false;
         }
 
         var measures = MartTables.AggregateMeasures
@@ -74,7 +90,8 @@ internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollu
             .Select(m => (Measure: RegionRollup.Measure(m.Name), Column: MartTables.AggRegionMonth[yearToDate ? m.YearToDateName : m.Name]))
             .Select(m => (m.Measure, m.Column, Values: MartColumnValues.For(m.Column)))
             .ToList();
-        var seen = new bool[rollup.Count];
+        var expected = rollup.RegionsOf(part).ToHashSet();
+        var seen = new HashSet<int>();
         var complete = true;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
@@ -84,8 +101,12 @@ internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollu
             var regions = codes.Select(c => c is null ? -1 : rollup.IndexOf(c)).ToArray();
             foreach (var region in regions)
             {
-                complete &= region >= 0 && !seen[region];
-                seen[region < 0 ? 0 : region] = true;
+                complete &= expected.Contains(region) && seen.Add(region);
+            }
+
+            if (!complete)
+            {
+                return false;
             }
 
             foreach (var (measure, column, values) in measures)
@@ -98,6 +119,6 @@ internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollu
             }
         }
 
-        return yearToDate || (complete && seen.All(s => s)) ? totals : null;
+        return seen.Count == expected.Count;
     }
 }

@@ -6,7 +6,7 @@ using ReportingPipeline.Core.Validation;
 
 namespace ReportingPipeline.Core.Marts;
 
-/// <summary>The fact files of one month, filled station by station.</summary>
+/// <summary>The fact files of one part of a month (<see cref="MartParts"/>), filled station by station.</summary>
 internal sealed class FactFiles : IAsyncDisposable
 {
     private readonly MartFileWriter _submission;
@@ -48,12 +48,12 @@ internal sealed class FactFiles : IAsyncDisposable
     /// <summary>The file of <paramref name="table"/>: rows copied from a previous build go in between stations appended here.</summary>
     public MartFileWriter this[MartTable table] => Files.Single(f => f.Table == table);
 
-    public static async Task<FactFiles> CreateAsync(CancellationToken cancellationToken)
+    public static async Task<FactFiles> CreateAsync(string part, CancellationToken cancellationToken)
     {
         var files = new List<MartFileWriter>();
         foreach (var table in MartTables.Facts)
         {
-            files.Add(await MartFileWriter.CreateAsync(table, cancellationToken));
+            files.Add(await MartFileWriter.CreateAsync(table, part, cancellationToken));
         }
 
         return new FactFiles(files);

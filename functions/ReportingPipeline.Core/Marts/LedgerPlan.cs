@@ -12,8 +12,10 @@ namespace ReportingPipeline.Core.Marts;
 /// manifest's <see cref="MartManifest.LedgerWatermark"/> (less <see cref="Overlap"/>, for writes that were in
 /// flight or stamped by a slightly slower clock). A month with a change (every month, on a full scan) is then
 /// listed in full when the build reaches it, and let go after; every other month's inputs come from the
-/// previous manifest. A resubmission costs one month's listing, not the whole ledger's, and no build holds
-/// more than one month of entries.
+/// previous manifest. A month in which few stations changed is not listed either: its inputs are the previous
+/// build's <see cref="ManifestMonthInputs"/> with the changed stations' entries read one by one, so a
+/// resubmission costs the entries that changed, not its month's listing (37,000 entries in a national month).
+/// No build holds more than one month of entries.
 /// </summary>
 internal sealed class LedgerPlan
 {
@@ -24,16 +26,22 @@ internal sealed class LedgerPlan
     public static readonly TimeSpan FullScanEvery = TimeSpan.FromHours(24);
 
     private readonly ISubmissionLedger _ledger;
+    private readonly IBlobStore _store;
     private readonly ReferenceData _reference;
+    private readonly MartParts _parts;
     private readonly ILogger _logger;
     private readonly Dictionary<Period, ManifestPeriod> _unchanged;
+    private readonly Dictionary<Period, (ManifestPeriod Before, HashSet<string> Stations)> _changed;
 
-    private LedgerPlan(ISubmissionLedger ledger, ReferenceData reference, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged)
+    private LedgerPlan(ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartParts parts, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged, Dictionary<Period, (ManifestPeriod, HashSet<string>)> changed)
     {
         _ledger = ledger;
+        _store = store;
         _reference = reference;
+        _parts = parts;
         _logger = logger;
         _unchanged = unchanged;
+        _changed = changed;
     }
 
     /// <summary>The months covered, first to last; see <see cref="CreateAsync"/>.</summary>
@@ -56,7 +64,7 @@ internal sealed class LedgerPlan
     /// years of empty months before the pipeline existed are not.
     /// </summary>
     public static async Task<LedgerPlan> CreateAsync(
-        ISubmissionLedger ledger, ReferenceData reference, MartManifest? previous, DateTimeOffset now, DeadlinePolicy deadline, ILogger logger, CancellationToken cancellationToken)
+        ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartParts parts, MartManifest? previous, DateTimeOffset now, DeadlinePolicy deadline, ILogger logger, CancellationToken cancellationToken)
     {
         var current = Period.Of(DateOnly.FromDateTime(now.ToOffset(deadline.UtcOffset).DateTime));
         var incremental = previous is { LedgerWatermark: not null, LedgerPeriods: not null, LedgerScannedAt: { } scannedAt }
@@ -66,7 +74,7 @@ internal sealed class LedgerPlan
         var since = incremental ? previous!.LedgerWatermark - Overlap : null;
         var watermark = incremental ? previous!.LedgerWatermark : null;
         var ledgerPeriods = incremental ? new SortedSet<Period>(previous!.LedgerPeriods!) : [];
-        var changedMonths = new HashSet<Period>();
+        var changedMonths = new Dictionary<Period, HashSet<string>>();
         var read = 0;
         await foreach (var change in ledger.ListChangesAsync(since, cancellationToken))
         {
@@ -82,25 +90,41 @@ internal sealed class LedgerPlan
                 ledgerPeriods.Add(change.Period);
             }
 
-            changedMonths.Add(change.Period);
+            if (!changedMonths.TryGetValue(change.Period, out var stations))
+            {
+                changedMonths[change.Period] = stations = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            stations.Add(change.StationCode);
         }
 
         var periods = Cover(reference, ledgerPeriods, current, now, deadline);
 
-        // A month keeps its previous inputs only when nothing in it changed and it has not closed since.
+        // A month keeps its previous inputs only when nothing in it changed and it has not closed since; one in
+        // which some stations changed (and that has not closed since) starts from its previous inputs.
         var unchanged = new Dictionary<Period, ManifestPeriod>();
+        var changed = new Dictionary<Period, (ManifestPeriod, HashSet<string>)>();
         if (incremental)
         {
             foreach (var before in previous!.Periods)
             {
-                if (!changedMonths.Contains(before.Period) && before.Closed == deadline.IsClosed(before.Period, now))
+                if (before.Closed != deadline.IsClosed(before.Period, now))
+                {
+                    continue;
+                }
+
+                if (changedMonths.TryGetValue(before.Period, out var stations))
+                {
+                    changed[before.Period] = (before, stations);
+                }
+                else
                 {
                     unchanged[before.Period] = before;
                 }
             }
         }
 
-        return new LedgerPlan(ledger, reference, logger, unchanged)
+        return new LedgerPlan(ledger, store, reference, parts, logger, unchanged, changed)
         {
             Periods = periods,
             FullScan = !incremental,
@@ -110,19 +134,79 @@ internal sealed class LedgerPlan
     }
 
     /// <summary>
-    /// A month's inputs. Complete is false when they come from the previous manifest (the
-    /// month has not changed): the inputs and fingerprint are exact, but <see cref="MonthInputs.Entries"/> is
-    /// empty; <see cref="CompleteAsync"/> lists it when the month must be built after all. Otherwise the
-    /// month is listed now.
+    /// A month's inputs. Complete is false when they come from the previous manifest: the fingerprint is exact,
+    /// and <see cref="MonthInputs.Entries"/> is empty when the month has not changed, or holds only the changed
+    /// stations' entries when at most <paramref name="maxChangedShare"/> of its expected stations changed (its
+    /// <see cref="MonthInputs.Inputs"/> are then the previous build's with those stations' read anew);
+    /// <see cref="CompleteAsync"/> lists it when the month must be built from every entry after all. Otherwise
+    /// the month is listed now.
     /// </summary>
-    public async Task<(MonthInputs Month, bool Complete)> MonthAsync(Period period, bool closed, CancellationToken cancellationToken) =>
-        _unchanged.TryGetValue(period, out var unchanged)
-            ? (new MonthInputs(period, closed, [.. _reference.StationsOpenIn(period)], new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged, null), false)
+    public async Task<(MonthInputs Month, bool Complete)> MonthAsync(Period period, bool closed, double maxChangedShare, CancellationToken cancellationToken)
+    {
+        if (_unchanged.TryGetValue(period, out var unchanged))
+        {
+            return (new MonthInputs(period, closed, Expected(period), new Dictionary<string, LedgerEntry>(StringComparer.Ordinal), unchanged, null), false);
+        }
+
+        return await FromPreviousAsync(period, closed, maxChangedShare, cancellationToken) is { } month
+            ? (month, false)
             : (await CompleteAsync(period, closed, cancellationToken), true);
+    }
 
     /// <summary>The month with every ledger entry, listed now.</summary>
     public async Task<MonthInputs> CompleteAsync(Period period, bool closed, CancellationToken cancellationToken) =>
         Load(period, closed, await _ledger.ListAsync(period, cancellationToken).ToListAsync(cancellationToken));
+
+    /// <summary>
+    /// A changed month's inputs from the previous build's <see cref="ManifestMonthInputs"/> file (checked against its
+    /// manifest by <see cref="ManifestMonthInputs.ReadAsync"/>), with the entries of the stations the change listing
+    /// named read one by one: the same inputs a listing of the month gives, since every entry written after the
+    /// previous build listed it is in the change listing. Null (the month is listed) when too many stations changed
+    /// for that to be cheaper, or the file is missing or not the manifest's.
+    /// </summary>
+    private async Task<MonthInputs?> FromPreviousAsync(Period period, bool closed, double maxChangedShare, CancellationToken cancellationToken)
+    {
+        if (!_changed.TryGetValue(period, out var change))
+        {
+            return null;
+        }
+
+        var expected = Expected(period);
+        if (change.Stations.Count > maxChangedShare * expected.Count
+            || await ManifestMonthInputs.ReadAsync(_store, change.Before, _logger, cancellationToken) is not { } before)
+        {
+            return null;
+        }
+
+        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        foreach (var code in change.Stations.Order(StringComparer.Ordinal))
+        {
+            if (await _ledger.GetAsync(period, code, cancellationToken) is { } entry)
+            {
+                entries[code] = entry.Entry;
+            }
+        }
+
+        var previous = before.Inputs.ToDictionary(i => i.StationCode, StringComparer.Ordinal);
+        var inputs = new List<ManifestInput>(previous.Count + entries.Count);
+        foreach (var station in expected)
+        {
+            if (!change.Stations.Contains(station.StationCode))
+            {
+                if (previous.TryGetValue(station.StationCode, out var input))
+                {
+                    inputs.Add(input);
+                }
+            }
+            else if (entries.TryGetValue(station.StationCode, out var entry) && InputOf(entry, closed) is { } input)
+            {
+                inputs.Add(input);
+            }
+        }
+
+        var month = new ManifestMonthInputs(period, closed, inputs);
+        return new MonthInputs(period, closed, expected, entries, Recorded(month), month) { Previous = before };
+    }
 
     private MonthInputs Load(Period period, bool closed, List<LedgerEntry> listed)
     {
@@ -132,14 +216,13 @@ internal sealed class LedgerPlan
             entries[entry.StationCode] = entry;
         }
 
-        var expected = _reference.StationsOpenIn(period).ToList();
+        var expected = Expected(period);
         var inputs = new List<ManifestInput>();
         foreach (var station in expected)
         {
-            if (entries.TryGetValue(station.StationCode, out var entry) && entry.Uploads.Count > 0)
+            if (entries.TryGetValue(station.StationCode, out var entry) && InputOf(entry, closed) is { } input)
             {
-                var source = StationState.Of(entry, closed).Source!;
-                inputs.Add(new ManifestInput(station.StationCode, entry.Current?.Version ?? 0, source.Sha256, entry.Uploads.Count));
+                inputs.Add(input);
             }
         }
 
@@ -150,8 +233,21 @@ internal sealed class LedgerPlan
         }
 
         var month = new ManifestMonthInputs(period, closed, inputs);
-        return new MonthInputs(period, closed, expected, entries, new ManifestPeriod(period, closed, month.Fingerprint), month);
+        return new MonthInputs(period, closed, expected, entries, Recorded(month), month);
     }
+
+    /// <summary>The stations expected to report in a month, grouped by the part their rows are in (<see cref="MartParts.Order"/>): the order of every fact file.</summary>
+    private IReadOnlyList<Station> Expected(Period period) => _parts.Order(_reference.StationsOpenIn(period));
+
+    /// <summary>What the manifest records of a month's inputs: their fingerprint, whole and per part.</summary>
+    private ManifestPeriod Recorded(ManifestMonthInputs month) =>
+        new(month.Period, month.Closed, month.Fingerprint, _parts.FingerprintsOf(month.Closed, month.Inputs));
+
+    /// <summary>An expected station's input: its source upload (the current accepted version, or the latest rejected upload); null without uploads.</summary>
+    private static ManifestInput? InputOf(LedgerEntry entry, bool closed) =>
+        entry.Uploads.Count > 0 && StationState.Of(entry, closed).Source is { } source
+            ? new ManifestInput(entry.StationCode, entry.Current?.Version ?? 0, source.Sha256, entry.Uploads.Count)
+            : null;
 
     private static IReadOnlyList<Period> Cover(ReferenceData reference, SortedSet<Period> ledgerPeriods, Period current, DateTimeOffset now, DeadlinePolicy deadline)
     {

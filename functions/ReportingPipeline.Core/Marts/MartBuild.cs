@@ -26,6 +26,8 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     public List<string> Written { get; } = [];
 
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
     /// <summary>Starts a build: its id, the previous manifest (null when missing or unreadable) and the files in <c>marts</c>.</summary>
     public static async Task<MartBuild> StartAsync(IBlobStore store, MartManifest? previous, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -58,13 +60,16 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
     public async Task WriteInputsAsync(MonthInputs month, CancellationToken cancellationToken)
     {
         var name = ManifestMonthInputs.BlobNameFor(month.Period);
-        if (month.Inputs is not { } inputs || (Previous?.FindPeriod(month.Period) is { } recorded && recorded == month.Manifest && Existing.Contains(name)))
+        if (month.Inputs is not { } inputs || (month.Manifest.SameInputs(Previous?.FindPeriod(month.Period)) && Existing.Contains(name)))
         {
             return;
         }
 
         await inputs.WriteAsync(Store, cancellationToken);
-        Written.Add(name);
+        if (_written.Add(name))
+        {
+            Written.Add(name);
+        }
     }
 
     /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
@@ -104,10 +109,14 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     private async Task StoreAsync(MartFileWriter file, MemoryStream content, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
     {
-        var name = file.Table.FileName(period);
+        var name = file.FileName(period);
         var bytes = content.Length;
         await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         Files[name] = new ManifestFile(name, period, file.Rows, bytes, inputPeriods, inputs, Id, Now);
-        Written.Add(name);
+        if (_written.Add(name))
+        {
+            // A part written again (a copy forward that fell back to the staged files) is one file written.
+            Written.Add(name);
+        }
     }
 }

@@ -44,10 +44,20 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// </summary>
     internal double MaxChangedShare { get; init; } = MonthCopy.DefaultMaxChangedShare;
 
+    /// <summary>
+    /// How many stations a part of a month's files has at least (<see cref="MartParts"/>): neighbouring cities share a
+    /// part until they reach it. Every build of one <c>marts</c> container must use the same value; tests of a
+    /// handful of stations lower it to 1, one part per city.
+    /// </summary>
+    public int MinPartStations { get; init; } = MartParts.DefaultMinStations;
+
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
-        var plan = await LedgerPlan.CreateAsync(ledger, reference, build.Previous, now, deadline, logger, cancellationToken);
+        logger.LogDebug("Mart build {BuildId}: previous manifest read, {FileCount} files in marts", build.Id, build.Existing.Count);
+        var parts = new MartParts(reference, MinPartStations);
+        logger.LogDebug("Mart build {BuildId}: {FactParts} fact parts, {AggregateParts} agg_region_month parts", build.Id, parts.FactParts.Count, parts.AggregateParts.Count);
+        var plan = await LedgerPlan.CreateAsync(ledger, store, reference, parts, build.Previous, now, deadline, logger, cancellationToken);
         var periods = plan.Periods;
         logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",
             build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.ChangesRead,
@@ -55,14 +65,19 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
         var referenceRebuilt = await new DimensionWriter(logger).WriteAsync(build, reference, periods, deadline, cancellationToken);
 
-        var rollup = new RegionRollup(reference);
+        var rollup = new RegionRollup(reference, parts);
         var shares = new StationShares(reference, rollup);
+        logger.LogDebug("Mart build {BuildId}: dimensions current, {RegionCount} regions laid out", build.Id, rollup.Count);
         var aggregates = new AggregateTotalsReader(store, rollup, logger);
-        var fullBuild = new MonthFullBuild(store, shares, logger);
-        var copyForward = new MonthCopyForward(store, reference.Fingerprint, rollup, shares, aggregates, logger);
+        var fullBuild = new MonthFullBuild(store, parts, shares, logger);
+        var copyForward = new MonthCopyForward(store, reference.Fingerprint, parts, rollup, shares, aggregates, logger);
         var manifestPeriods = new List<ManifestPeriod>(periods.Count);
-        var yearInputs = new List<(Period Period, string Fingerprint)>();
+        var yearInputs = new List<ManifestPeriod>();
+
+        // The running year to date, carried across consecutive rebuilt months, and the agg_region_month parts whose
+        // regions it holds right; the others are read from the previous month's parts when a month rewrites them.
         RegionRollup.Totals? yearToDate = null;
+        var yearToDateParts = new HashSet<string>(StringComparer.Ordinal);
         var rebuilt = new List<Period>();
         var unchanged = new List<Period>();
         foreach (var period in periods)
@@ -75,25 +90,42 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             }
 
             var closed = deadline.IsClosed(period, now);
-            var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
+            var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, parts, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
             manifestPeriods.Add(month.Month.Manifest);
             await build.WriteInputsAsync(month.Month, cancellationToken);
-            logger.LogDebug("{Period}: {MonthWork}", period, month.Work);
+            logger.LogDebug("{Period}: {MonthWork}, {FactParts} fact parts and {AggregateParts} agg_region_month parts rewritten", period, month.Work, month.FactParts.Count, month.AggregateParts.Count);
             if (month.Work == MonthWork.Reuse)
             {
-                // The running year-to-date is only carried across consecutive rebuilt months; a later
-                // rebuild in this year reloads it from this month's file.
+                // A later rebuild in this year reloads the year to date from this month's files.
                 yearToDate = null;
                 unchanged.Add(period);
                 continue;
             }
 
             rebuilt.Add(period);
-            yearToDate = !month.WritesAggregate ? null
-                : yearToDate ?? (yearInputs.Count > 1 ? await aggregates.ReadYearToDateAsync(period.Previous, cancellationToken) : rollup.NewYearToDate());
+            if (!month.WritesAggregate)
+            {
+                yearToDate = null;
+            }
+            else
+            {
+                if (yearToDate is null)
+                {
+                    // In the year's first month the year to date is the month itself: every part starts from zero.
+                    yearToDate = rollup.NewYearToDate();
+                    yearToDateParts = yearInputs.Count > 1 ? new(StringComparer.Ordinal) : new(parts.AggregateParts, StringComparer.Ordinal);
+                }
 
-            // The month's rolled-up totals (when its agg_region_month is rewritten), from the cheapest source
-            // that is sure to give what reading every staged file would; a cheaper source that turns out
+                var missing = month.AggregateParts.Where(p => !yearToDateParts.Contains(p)).ToList();
+                if (missing.Count > 0)
+                {
+                    await aggregates.ReadYearToDateAsync(period.Previous, missing.Select(p => (p, build.Files[MartTables.AggRegionMonth.FileName(period.Previous, p)].InputFingerprint)), yearToDate, cancellationToken);
+                    yearToDateParts.UnionWith(missing);
+                }
+            }
+
+            // The month's rolled-up totals (when parts of its agg_region_month are rewritten), from the cheapest
+            // source that is sure to give what reading every staged file would; a cheaper source that turns out
             // unusable (null) falls back to reading every staged file.
             var (done, totals) = month.Work switch
             {
@@ -105,16 +137,25 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             {
                 var inputs = month.Complete ? month.Month : await plan.CompleteAsync(period, closed, cancellationToken);
                 totals = month.WritesAggregate ? rollup.NewTotals() : null;
-                await fullBuild.RunAsync(build, inputs, month.WritesFacts ? month.FactInputs : null, totals, cancellationToken);
+                await fullBuild.RunAsync(build, inputs, month.Keys, month.FactParts, totals, cancellationToken);
                 totals?.RollUp();
             }
 
             if (totals is not null && yearToDate is not null)
             {
                 yearToDate.Accumulate(totals);
-                await using var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, cancellationToken);
-                await rollup.WriteAsync(agg, period, totals, yearToDate, cancellationToken);
-                await build.WriteAsync(agg, period, [.. yearInputs.Select(y => y.Period)], month.AggregateInputs, cancellationToken);
+                if (done)
+                {
+                    // Read from previous files, the totals hold the rewritten parts' regions only.
+                    yearToDateParts.IntersectWith(month.AggregateParts);
+                }
+
+                foreach (var part in month.AggregateParts)
+                {
+                    await using var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, part, cancellationToken);
+                    await rollup.WriteAsync(agg, period, totals, yearToDate, cancellationToken);
+                    await build.WriteAsync(agg, period, month.Keys.Periods, month.Keys.Aggregate(part), cancellationToken);
+                }
             }
         }
 

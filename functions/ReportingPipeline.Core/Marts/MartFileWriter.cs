@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using ReportingPipeline.Core.Contract;
 
 namespace ReportingPipeline.Core.Marts;
 
@@ -26,9 +27,10 @@ internal sealed class MartFileWriter : IAsyncDisposable
     private int _pendingRows;
     private bool _finished;
 
-    private MartFileWriter(MartTable table, MemoryStream output, ParquetWriter writer, DataField[] fields)
+    private MartFileWriter(MartTable table, string? part, MemoryStream output, ParquetWriter writer, DataField[] fields)
     {
         Table = table;
+        Part = part;
         _output = output;
         _writer = writer;
         _fields = fields;
@@ -37,16 +39,26 @@ internal sealed class MartFileWriter : IAsyncDisposable
 
     public MartTable Table { get; }
 
+    /// <summary>The part of the month the file is (<see cref="MartParts"/>); null for a dimension.</summary>
+    public string? Part { get; }
+
+    /// <summary>The file's blob name in <c>marts</c>.</summary>
+    public string FileName(Period? period) => Table.FileName(period, Part);
+
     /// <summary>Rows written so far.</summary>
     public long Rows { get; private set; }
 
-    public static async Task<MartFileWriter> CreateAsync(MartTable table, CancellationToken cancellationToken)
+    public static async Task<MartFileWriter> CreateAsync(MartTable table, CancellationToken cancellationToken) =>
+        await CreateAsync(table, null, cancellationToken);
+
+    /// <summary>A file of part <paramref name="part"/> of a month of <paramref name="table"/>.</summary>
+    public static async Task<MartFileWriter> CreateAsync(MartTable table, string? part, CancellationToken cancellationToken)
     {
         var fields = table.Columns.Select(SchemaField).ToArray();
         var output = new MemoryStream();
         var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, OptionsFor(table, fields), cancellationToken: cancellationToken);
         writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["mart_table"] = table.Name };
-        return new MartFileWriter(table, output, writer, fields);
+        return new MartFileWriter(table, part, output, writer, fields);
     }
 
     /// <summary>

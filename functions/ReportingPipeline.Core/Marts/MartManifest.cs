@@ -42,8 +42,19 @@ public sealed record MartManifest(
     /// <summary>v2: a month's submission versions are in its <see cref="ManifestMonthInputs"/> file, no longer in the manifest.</summary>
     public const string SchemaId = "shuangbai-marts/v2";
 
-    public ManifestFile? FindFile(string name) =>
-        Tables.SelectMany(t => t.Files).FirstOrDefault(f => f.Name == name);
+    private (IReadOnlyList<ManifestTable> Tables, Dictionary<string, ManifestFile> Files)? _files;
+
+    /// <summary>A file the manifest names (a national year names about 9,000: looked up by name, not scanned).</summary>
+    public ManifestFile? FindFile(string name)
+    {
+        if (_files is not { } index || !ReferenceEquals(index.Tables, Tables))
+        {
+            index = (Tables, Tables.SelectMany(t => t.Files).ToDictionary(f => f.Name, StringComparer.Ordinal));
+            _files = index;
+        }
+
+        return index.Files.GetValueOrDefault(name);
+    }
 
     public ManifestTable? FindTable(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
@@ -91,7 +102,13 @@ public sealed record MartManifest(
 /// <summary>A month the marts cover and the fingerprint of the submission versions it was built from (<see cref="ManifestMonthInputs"/>).</summary>
 /// <param name="Closed">The month's deadline had passed: stations without an accepted version are final misses.</param>
 /// <param name="InputFingerprint">Hash of <see cref="Closed"/> and the month's <see cref="ManifestMonthInputs.Inputs"/>: a change rebuilds the month.</param>
-public sealed record ManifestPeriod(Period Period, bool Closed, string InputFingerprint);
+/// <param name="Parts">The same per part of the month (<see cref="MartParts"/>): a change rewrites that part's files and its province's.</param>
+public sealed record ManifestPeriod(Period Period, bool Closed, string InputFingerprint, IReadOnlyDictionary<string, string> Parts)
+{
+    /// <summary>Same month, closed state and inputs (the parts' fingerprints follow from the inputs).</summary>
+    public bool SameInputs(ManifestPeriod? other) =>
+        other is not null && other.Period == Period && other.Closed == Closed && other.InputFingerprint == InputFingerprint;
+}
 
 /// <summary>
 /// <c>marts/_inputs/{period}.json</c>: the submission versions one month was built from. One file per month, written
@@ -179,7 +196,8 @@ internal static class MartFingerprint
         {
             t.Name,
             // The partition folders' name is part of the layout: renaming them rebuilds every file under the new names.
-            Layout = t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=" : t.Layout.ToString(),
+            // ... and so is splitting a month into parts: the first build after it is a full one.
+            Layout = t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=:part-{{region}}" : t.Layout.ToString(),
             Columns = t.Columns.Select(c => $"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}"),
         })));
 

@@ -44,9 +44,11 @@ public enum MartLayout
     Single,
 
     /// <summary>
-    /// One file per month, <c>{table}/month=YYYY-MM/part-0.parquet</c>. The folder key (<c>month</c>) is not a column
-    /// of the files, which carry the month as their <c>period</c> DATE column: a hive-style read of the table folder
-    /// (DuckDB, Spark, DataFusion) then gets <c>period</c> as DATE from the files, with no clash between the two.
+    /// One folder per month, <c>{table}/month=YYYY-MM/</c>, holding one file per part of the month,
+    /// <c>part-{region code}.parquet</c> (see <see cref="MartParts"/>: a city's stations, or a province's and its
+    /// cities' rollups). The folder key (<c>month</c>) is not a column of the files, which carry the month as their
+    /// <c>period</c> DATE column: a hive-style read of the table folder (DuckDB, Spark, DataFusion) then gets
+    /// <c>period</c> as DATE from the files, with no clash between the two.
     /// </summary>
     ByPeriod,
 }
@@ -75,10 +77,11 @@ public sealed record MartTable(string Name, string Grain, MartLayout Layout, str
         throw new KeyNotFoundException($"Mart table {Name} has no column {name}.");
     }
 
-    /// <summary>The blob name (in <c>marts</c>) of the file holding this table, or its partition for <paramref name="period"/>.</summary>
-    public string FileName(Period? period = null) => Layout switch
+    /// <summary>The blob name (in <c>marts</c>) of the file holding this table, or of part <paramref name="part"/> of its month <paramref name="period"/>.</summary>
+    public string FileName(Period? period = null, string? part = null) => Layout switch
     {
         MartLayout.Single => $"{Name}/{Name}.parquet",
-        _ => $"{Name}/{PartitionKey}={period ?? throw new ArgumentNullException(nameof(period), $"{Name} is partitioned by period.")}/part-0.parquet",
+        _ => $"{Name}/{PartitionKey}={period ?? throw new ArgumentNullException(nameof(period), $"{Name} is partitioned by period.")}/"
+            + $"part-{part ?? throw new ArgumentNullException(nameof(part), $"{Name}'s months are in parts.")}.parquet",
     };
 }

@@ -22,10 +22,11 @@ internal sealed class MonthCopy
     /// </summary>
     public const double DefaultMaxChangedShare = 0.10;
 
-    private MonthCopy(ManifestPeriod previous, IReadOnlyDictionary<string, ManifestInput?> changed)
+    private MonthCopy(ManifestPeriod previous, IReadOnlyDictionary<string, ManifestInput?> changed, IReadOnlyDictionary<string, ManifestFile> previousAggregate)
     {
         Previous = previous;
         Changed = changed;
+        PreviousAggregate = previousAggregate;
     }
 
     /// <summary>The month as the previous manifest recorded it.</summary>
@@ -34,15 +35,20 @@ internal sealed class MonthCopy
     /// <summary>The stations whose input differs from the previous manifest's, with that previous input (null when they had none: no upload).</summary>
     public IReadOnlyDictionary<string, ManifestInput?> Changed { get; }
 
+    /// <summary>The previous file of each rewritten <c>agg_region_month</c> part, whose month columns are of the previous manifest's inputs.</summary>
+    public IReadOnlyDictionary<string, ManifestFile> PreviousAggregate { get; }
+
     /// <summary>
-    /// A plan to copy the month forward, or null (with the reason) when the previous build's files of the
-    /// month cannot be trusted to be what its manifest says, or too many stations changed.
+    /// A plan to copy the month's rewritten parts forward, or null (with the reason) when the previous build's files
+    /// of those parts cannot be trusted to be what its manifest says, or too many stations changed.
     /// </summary>
     /// <param name="previousInputs">The month's inputs as the previous manifest recorded them, checked against it by <see cref="MartManifest.ReadInputsAsync"/>; null when they could not be read or are not the manifest's.</param>
-    /// <param name="withAggregate">The month's <c>agg_region_month</c> is rebuilt too: its previous file must be usable as well.</param>
+    /// <param name="factParts">The fact parts to rewrite: their previous files must be usable.</param>
+    /// <param name="aggregateParts">The <c>agg_region_month</c> parts to rewrite: their previous files must be usable as well.</param>
     /// <param name="maxChangedShare">The share of the expected stations that may have changed (<see cref="DefaultMaxChangedShare"/>).</param>
-    public static MonthCopy? Plan(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, MonthInputs month, ManifestMonthInputs? previousInputs, bool withAggregate, double maxChangedShare, out string reason)
+    public static MonthCopy? Plan(MartBuild build, string referenceFingerprint, MartParts parts, MonthInputs month, ManifestMonthInputs? previousInputs, IReadOnlyList<string> factParts, IReadOnlyList<string> aggregateParts, double maxChangedShare, out string reason)
     {
+        var manifest = build.Previous;
         if (manifest is null)
         {
             reason = "no previous manifest";
@@ -70,20 +76,23 @@ internal sealed class MonthCopy
             return null;
         }
 
-        var factInputs = MartFingerprint.OfFacts(referenceFingerprint, month.Period, previous.InputFingerprint);
-        foreach (var table in MartTables.Facts)
+        var keys = new MonthKeys(referenceFingerprint, parts, [previous]);
+        foreach (var part in factParts)
         {
-            var name = table.FileName(month.Period);
-            if (manifest.FindFile(name) is not { } file || file.InputFingerprint != factInputs || !existing.Contains(name))
+            foreach (var table in MartTables.Facts)
             {
-                reason = $"{name} is missing or was not built from the previous manifest's inputs";
-                return null;
+                var name = table.FileName(month.Period, part);
+                if (manifest.FindFile(name) is not { } file || file.InputFingerprint != keys.Fact(part) || !build.Existing.Contains(name))
+                {
+                    reason = $"{name} is missing or was not built from the previous manifest's inputs";
+                    return null;
+                }
             }
         }
 
-        if (withAggregate && PreviousAggregate(manifest, existing, referenceFingerprint, month.Period, previous.InputFingerprint) is null)
+        if (PreviousAggregates(build, referenceFingerprint, parts, aggregateParts, previous) is not { } previousAggregate)
         {
-            reason = $"{MartTables.AggRegionMonth.FileName(month.Period)} is missing or was not built from the previous manifest's inputs";
+            reason = $"an {MartTables.AggRegionMonth.Name} part of {month.Period} is missing or was not built from the previous manifest's inputs";
             return null;
         }
 
@@ -121,6 +130,13 @@ internal sealed class MonthCopy
             return null;
         }
 
+        // A changed station's rows and totals are in its part: that part must be one being rewritten.
+        if (changed.Keys.Select(parts.OfStation).FirstOrDefault(part => !factParts.Contains(part) || !aggregateParts.Contains(part)) is { } kept)
+        {
+            reason = $"part {kept} has a changed station but was not to be rewritten";
+            return null;
+        }
+
         if (changed.Count > maxChangedShare * month.Expected.Count)
         {
             reason = $"{changed.Count} of {month.Expected.Count} stations changed";
@@ -128,43 +144,54 @@ internal sealed class MonthCopy
         }
 
         reason = string.Empty;
-        return new MonthCopy(previous, changed);
+        return new MonthCopy(previous, changed, previousAggregate);
     }
 
     /// <summary>
-    /// The previous build's <c>agg_region_month</c> file of <paramref name="period"/> when it exists and was
-    /// built from the month inputs <paramref name="periodFingerprint"/> (and the same reference and tables);
-    /// else null. Its month columns are then the month's totals, whatever the year to date was.
+    /// The previous build's file of each of <paramref name="aggregateParts"/> of <paramref name="month"/>'s
+    /// <c>agg_region_month</c>, when every one exists and was built (with the same reference and tables) from the
+    /// manifest's own inputs, and its month columns are of <paramref name="month"/>'s inputs for that part (whatever
+    /// the year to date was); else null.
     /// </summary>
-    public static ManifestFile? PreviousAggregate(MartManifest? manifest, IReadOnlySet<string> existing, string referenceFingerprint, Period period, string periodFingerprint)
+    public static IReadOnlyDictionary<string, ManifestFile>? PreviousAggregates(MartBuild build, string referenceFingerprint, MartParts parts, IReadOnlyList<string> aggregateParts, ManifestPeriod month)
     {
-        var name = MartTables.AggRegionMonth.FileName(period);
-        if (manifest is null
-            || manifest.ReferenceFingerprint != referenceFingerprint
-            || manifest.TablesFingerprint != MartFingerprint.Tables
-            || manifest.FindFile(name) is not { InputPeriods.Count: > 0 } file
-            || file.InputPeriods[^1] != period
-            || !existing.Contains(name))
+        var manifest = build.Previous;
+        if (manifest is null || manifest.ReferenceFingerprint != referenceFingerprint || manifest.TablesFingerprint != MartFingerprint.Tables)
         {
             return null;
         }
 
-        // Every file of a manifest was built from (or kept for) that manifest's inputs: recomputing the
-        // file's fingerprint from them checks that its month columns are of the month's recorded inputs.
-        var inputs = new List<(Period, string)>(file.InputPeriods.Count);
-        foreach (var inputPeriod in file.InputPeriods)
+        var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
+        foreach (var part in aggregateParts)
         {
-            if (manifest.FindPeriod(inputPeriod) is not { } recorded)
+            var name = MartTables.AggRegionMonth.FileName(month.Period, part);
+            if (manifest.FindFile(name) is not { InputPeriods.Count: > 0 } file || file.InputPeriods[^1] != month.Period || !build.Existing.Contains(name))
             {
                 return null;
             }
 
-            inputs.Add((inputPeriod, recorded.InputFingerprint));
+            // Every file of a manifest was built from (or kept for) that manifest's inputs: recomputing the
+            // file's key from them checks that its month columns are of the month's recorded inputs.
+            var recorded = new List<ManifestPeriod>(file.InputPeriods.Count);
+            foreach (var inputPeriod in file.InputPeriods)
+            {
+                if (manifest.FindPeriod(inputPeriod) is not { } period)
+                {
+                    return null;
+                }
+
+                recorded.Add(period);
+            }
+
+            if (!MonthKeys.SameMonth(parts, part, recorded[^1], month) || new MonthKeys(referenceFingerprint, parts, recorded).Aggregate(part) != file.InputFingerprint)
+            {
+                return null;
+            }
+
+            files[part] = file;
         }
 
-        return inputs[^1].Item2 == periodFingerprint && MartFingerprint.OfAggregate(referenceFingerprint, inputs) == file.InputFingerprint
-            ? file
-            : null;
+        return files;
     }
 
     /// <summary>

@@ -9,15 +9,16 @@ namespace ReportingPipeline.Core.Marts;
 internal sealed record CopiedMonth(RegionRollup.Totals? Totals);
 
 /// <summary><see cref="MonthWork.CopyForward"/>: a month in which few stations changed, rebuilt from its previous files.</summary>
-internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerprint, RegionRollup rollup, StationShares shares, AggregateTotalsReader aggregates, ILogger logger)
+internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerprint, MartParts parts, RegionRollup rollup, StationShares shares, AggregateTotalsReader aggregates, ILogger logger)
 {
     /// <summary>
-    /// Rebuilds a month in which few stations changed (see <see cref="MonthCopy"/>) from its previous files:
-    /// every fact row of an unchanged station is copied, the changed stations' rows are made from their new
-    /// staged files by <see cref="FactFiles"/>, in the same station order as a full build; and the month's totals
-    /// are its previous <c>agg_region_month</c>'s, less the changed stations' previous shares (from their
-    /// previous staged files), plus their new ones. Only the changed stations' JSON is parsed. Null, having
-    /// written nothing, whenever anything is in doubt: the caller then reads every staged file.
+    /// Rebuilds the changed parts of a month in which few stations changed (see <see cref="MonthCopy"/>) from their
+    /// previous files: every fact row of an unchanged station of such a part is copied, the changed stations' rows
+    /// are made from their new staged files by <see cref="FactFiles"/>, in the same station order as a full build;
+    /// and the totals of the <c>agg_region_month</c> parts rewritten are their previous files' month columns, less
+    /// the changed stations' previous shares (from their previous staged files), plus their new ones. Only the
+    /// changed stations' JSON is parsed, and only the changed parts' files are read. Null whenever anything is in
+    /// doubt (parts already written are then written again): the caller then reads every staged file.
     /// </summary>
     public async Task<CopiedMonth?> RunAsync(MartBuild build, MonthPlan monthPlan, CancellationToken cancellationToken)
     {
@@ -86,17 +87,74 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
         var submissionsNow = plan.Changed.Keys.ToDictionary(
             code => code, code => now[code].SubmissionFrom(stagedNow.GetValueOrDefault(code), month.Period, code, logger), StringComparer.Ordinal);
 
-        await using var facts = await FactFiles.CreateAsync(cancellationToken);
-        var previousFiles = new List<PreviousFactFile>();
+        var factInputs = new MonthKeys(referenceFingerprint, parts, [plan.Previous]);
+        var expectedByPart = month.Expected.GroupBy(s => parts.OfStation(s.StationCode), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         RegionRollup.Totals? totals = null;
+        try
+        {
+            foreach (var part in monthPlan.FactParts)
+            {
+                if (!await CopyPartAsync(build, monthPlan, part, factInputs.Fact(part), expectedByPart.GetValueOrDefault(part) ?? [], now, stagedNow, submissionsNow, cancellationToken))
+                {
+                    return null;
+                }
+            }
+
+            if (withTotals)
+            {
+                totals = await aggregates.ReadMonthAsync(month.Period, plan.PreviousAggregate, cancellationToken);
+                if (totals is null)
+                {
+                    return null;
+                }
+
+                // Shares are added where they arise and rolled up like a whole month; rolling up is linear, so
+                // the rolled-up difference corrects every level of the rolled-up previous totals.
+                var change = rollup.NewTotals();
+                foreach (var code in plan.Changed.Keys)
+                {
+                    shares.Add(change, code, submissionsBefore.GetValueOrDefault(code), before[code].OnTime, -1);
+                    shares.Add(change, code, submissionsNow[code], now[code].OnTime, 1);
+                }
+
+                change.RollUp();
+                totals.Accumulate(change);
+            }
+        }
+        catch (Exception e) when (PreviousFactFile.IsUnreadable(e))
+        {
+            logger.LogWarning(e, "{Period}: a previous file of the month is unreadable; reading every staged file", month.Period);
+            return null;
+        }
+
+        logger.LogInformation("{Period}: {ChangedCount} of {ExpectedCount} stations changed; the month's other rows and totals were copied from its previous files", month.Period, plan.Changed.Count, month.Expected.Count);
+        return new CopiedMonth(totals);
+    }
+
+    /// <summary>Copies one part's fact files forward: false, having written nothing of the part, when a previous file is missing, not the manifest's, or out of order.</summary>
+    private async Task<bool> CopyPartAsync(
+        MartBuild build,
+        MonthPlan monthPlan,
+        string part,
+        string previousKey,
+        IReadOnlyList<Reference.Station> stations,
+        Dictionary<string, StationState> now,
+        Dictionary<string, StagedSubmission?> stagedNow,
+        Dictionary<string, Submission?> submissionsNow,
+        CancellationToken cancellationToken)
+    {
+        var month = monthPlan.Month;
+        var changed = monthPlan.Copy!.Changed;
+        await using var facts = await FactFiles.CreateAsync(part, cancellationToken);
+        var previousFiles = new List<PreviousFactFile>();
         try
         {
             foreach (var table in MartTables.Facts)
             {
-                if (await PreviousFactFile.OpenAsync(store, table, month.Period, MartFingerprint.OfFacts(referenceFingerprint, month.Period, plan.Previous.InputFingerprint), cancellationToken) is not { } file)
+                if (await PreviousFactFile.OpenAsync(store, table, month.Period, part, previousKey, cancellationToken) is not { } file)
                 {
-                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period));
-                    return null;
+                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or not of the declared columns; reading every staged file", month.Period, table.FileName(month.Period, part));
+                    return false;
                 }
 
                 previousFiles.Add(file);
@@ -104,10 +162,10 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
 
             // Each previous file with the new file its rows are copied into, paired once rather than per station.
             var copies = previousFiles.Select(f => (File: f, Target: facts[f.Table])).ToList();
-            foreach (var station in month.Expected)
+            foreach (var station in stations)
             {
                 var code = station.StationCode;
-                if (plan.Changed.ContainsKey(code))
+                if (changed.ContainsKey(code))
                 {
                     foreach (var file in previousFiles)
                     {
@@ -130,38 +188,10 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
             {
                 if (await file.PeekStationAsync(cancellationToken) is { } left)
                 {
-                    logger.LogWarning("{Period}: rows of {StationCode} in marts/{FileName} are not in the order of the expected stations; reading every staged file", month.Period, left, file.Table.FileName(month.Period));
-                    return null;
+                    logger.LogWarning("{Period}: rows of {StationCode} in marts/{FileName} are not in the order of the expected stations; reading every staged file", month.Period, left, file.Table.FileName(month.Period, part));
+                    return false;
                 }
             }
-
-            if (withTotals)
-            {
-                var name = MartTables.AggRegionMonth.FileName(month.Period);
-                totals = await aggregates.ReadAsync(name, yearToDate: false, cancellationToken, builtFrom: build.Previous!.FindFile(name)!.InputFingerprint);
-                if (totals is null)
-                {
-                    logger.LogWarning("{Period}: marts/{FileName} is missing, not the file the manifest describes, or does not have one row per region; reading every staged file", month.Period, name);
-                    return null;
-                }
-
-                // Shares are added where they arise and rolled up like a whole month; rolling up is linear, so
-                // the rolled-up difference corrects every level of the rolled-up previous totals.
-                var change = rollup.NewTotals();
-                foreach (var code in plan.Changed.Keys)
-                {
-                    shares.Add(change, code, submissionsBefore.GetValueOrDefault(code), before[code].OnTime, -1);
-                    shares.Add(change, code, submissionsNow[code], now[code].OnTime, 1);
-                }
-
-                change.RollUp();
-                totals.Accumulate(change);
-            }
-        }
-        catch (Exception e) when (PreviousFactFile.IsUnreadable(e))
-        {
-            logger.LogWarning(e, "{Period}: a previous file of the month is unreadable; reading every staged file", month.Period);
-            return null;
         }
         finally
         {
@@ -171,12 +201,7 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
             }
         }
 
-        foreach (var file in facts.Files)
-        {
-            await build.WriteAsync(file, month.Period, [month.Period], monthPlan.FactInputs, cancellationToken);
-        }
-
-        logger.LogInformation("{Period}: {ChangedCount} of {ExpectedCount} stations changed; the month's other rows and totals were copied from its previous files", month.Period, plan.Changed.Count, month.Expected.Count);
-        return new CopiedMonth(totals);
+        await build.WriteAllAsync(facts.Files, month.Period, [month.Period], monthPlan.Keys.Fact(part), cancellationToken);
+        return true;
     }
 }

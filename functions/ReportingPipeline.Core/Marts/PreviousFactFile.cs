@@ -41,10 +41,10 @@ internal sealed class PreviousFactFile : IAsyncDisposable
 
     /// <summary>The file, or null when it is not in the store or its columns are not the table's declaration.</summary>
     /// <param name="builtFrom">The inputs the manifest says built the file; a file whose footer names others is not it.</param>
-    public static async Task<PreviousFactFile?> OpenAsync(IBlobStore store, MartTable table, Period period, string builtFrom, CancellationToken cancellationToken)
+    public static async Task<PreviousFactFile?> OpenAsync(IBlobStore store, MartTable table, Period period, string part, string builtFrom, CancellationToken cancellationToken)
     {
         var content = new MemoryStream();
-        await using (var blob = await store.OpenReadAsync(Containers.Marts, table.FileName(period), cancellationToken))
+        await using (var blob = await store.OpenReadAsync(Containers.Marts, table.FileName(period, part), cancellationToken))
         {
             if (blob is null)
             {

@@ -26,8 +26,9 @@ internal sealed class RegionRollup
     private readonly Dictionary<string, int> _index;
     private readonly int _fullRows;
     private readonly int _villageRows;
+    private readonly Dictionary<string, int[]> _partRegions;
 
-    public RegionRollup(ReferenceData reference)
+    public RegionRollup(ReferenceData reference, MartParts parts)
     {
         // Parents before children: rolling up is then one pass from the end.
         _regions = [.. reference.Regions.OrderBy(r => r.Level)];
@@ -47,7 +48,13 @@ internal sealed class RegionRollup
             _isVillage[i] = region.Level == RegionLevel.Village;
             _row[i] = _isVillage[i] ? _villageRows++ : _fullRows++;
         }
+
+        _partRegions = Enumerable.Range(0, _regions.Length).GroupBy(i => parts.OfRegion(_regions[i].Code), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>The positions of the regions whose rows are in <paramref name="part"/> of <c>agg_region_month</c>, parents first.</summary>
+    public IReadOnlyList<int> RegionsOf(string part) => _partRegions.GetValueOrDefault(part) ?? [];
 
     /// <summary>The regions of the tree: one agg_region_month row each.</summary>
     public int Count => _regions.Length;
@@ -71,9 +78,10 @@ internal sealed class RegionRollup
 
     public Totals NewYearToDate() => new(this, YtdFullSlot, YtdVillageSlot);
 
-    /// <summary>Writes one row per region (levels top down) with this month's values and the year to date.</summary>
+    /// <summary>Writes one row per region of the file's part (levels top down) with this month's values and the year to date.</summary>
     public async Task WriteAsync(MartFileWriter file, Period period, Totals month, Totals yearToDate, CancellationToken cancellationToken)
     {
+        var regions = RegionsOf(file.Part ?? throw new ArgumentException("agg_region_month is written by part.", nameof(file)));
         var table = file.Table;
         var periods = file.Dates(MartTables.PeriodColumn);
         var levels = file.Strings("level");
@@ -83,7 +91,7 @@ internal sealed class RegionRollup
         var monthColumns = Measures.Select(m => file.Column(table.IndexOf(m.Name))).ToArray();
         var ytdColumns = Measures.Select(m => m.YearToDate ? file.Column(table.IndexOf(m.YearToDateName)) : null).ToArray();
 
-        for (var i = 0; i < _regions.Length; i++)
+        foreach (var i in regions)
         {
             var region = _regions[i];
             periods.Add(period.FirstDay);

@@ -54,7 +54,7 @@ public static class PowerBiReadme
             that was written after the manifest (every build writes its manifest last), was rewritten by a build that
             finished during the refresh: the refresh fails with a message saying so rather than mixing two builds;
             refresh again. (A file rewritten after the container was listed but before it was read is not caught: file
-            names are fixed per month, so that a default glob read of a table folder never sees two builds' files.) Facts have one folder per month (`month=YYYY-MM/part-0.parquet`; the
+            names are fixed per month and part, so that a default glob read of a table folder never sees two builds' files.) Facts have one folder per month, split into parts by city (`month=YYYY-MM/part-4401.parquet`; the
             files carry the month as their `period` DATE column, so any engine's default hive-style read of a table folder
             gets `period` as a DATE). A column missing from a file is an error, never a column of silent nulls.
 

@@ -20,6 +20,9 @@ public sealed class IncrementalBuildTests
 {
     private const string A = SmallReference.Liwan1, B = SmallReference.Liwan2Late, C = SmallReference.YuexiuClosed, D = SmallReference.Yuncheng;
 
+    /// <summary>The part (city) of A, B and C's rows.</summary>
+    private const string Guangzhou = "4401";
+
     [Fact]
     public async Task BuildAsync_StationResubmitsWithOtherFigures_CopiesTheMonthForwardAndEqualsAFullBuild()
     {
@@ -93,7 +96,7 @@ public sealed class IncrementalBuildTests
     public async Task BuildAsync_PreviousFactFileMissing_RebuildsTheMonthFromJson()
     {
         using var scenario = await SeededAsync();
-        File.Delete(Path.Combine(scenario.MartsFolder, MartTables.FctVisits.FileName(P(2022, 4))));
+        File.Delete(Path.Combine(scenario.MartsFolder, MartTables.FctVisits.FileName(P(2022, 4), Guangzhou)));
 
         var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 34, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
 
@@ -106,7 +109,7 @@ public sealed class IncrementalBuildTests
     public async Task BuildAsync_PreviousAggregateUnreadable_TakesTheMonthTotalsFromJson()
     {
         using var scenario = await SeededAsync();
-        await File.WriteAllTextAsync(Path.Combine(scenario.MartsFolder, MartTables.AggRegionMonth.FileName(P(2022, 5))), "not parquet");
+        await File.WriteAllTextAsync(Path.Combine(scenario.MartsFolder, MartTables.AggRegionMonth.FileName(P(2022, 5), Guangzhou)), "not parquet");
 
         var reads = await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 4), A, 35, At(2022, 5, 19)), [P(2022, 4), P(2022, 5)]);
 
@@ -154,10 +157,13 @@ public sealed class IncrementalBuildTests
     {
         using var scenario = await SeededAsync();
         var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(scenario.MartsFolder, MartManifest.BlobName));
+        // Entries written within LedgerPlan.Overlap of the previous build are listed again, and their months'
+        // inputs read again: seeded an hour ago, only the correction is.
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
         await scenario.AcceptAsync(P(2022, 4), A, 39, At(2022, 5, 19));
 
         var store = new RecordingBlobStore(scenario.Store);
-        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1 }
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         // The manifest names no station: each month's versions are in its own file, and only the month copied
@@ -166,6 +172,41 @@ public sealed class IncrementalBuildTests
         Assert.Equal([MartManifest.BlobName, ManifestMonthInputs.BlobNameFor(P(2022, 4))],
             store.OpenedIn(Containers.Marts).Where(n => !n.EndsWith(".parquet", StringComparison.Ordinal)));
         Assert.Equal([ManifestMonthInputs.BlobNameFor(P(2022, 4))], result.FilesWritten.Where(n => ManifestMonthInputs.PeriodOf(n) is not null));
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_StationResubmits_ReadsOnlyItsLedgerEntryNotTheMonthsListing()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
+
+        var ledger = new RecordingLedger(scenario.Ledger);
+        var result = await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        // April's inputs are the previous build's with A's entry read anew: no month is listed whole.
+        Assert.Equal([P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
+        Assert.Empty(ledger.MonthsListed);
+        Assert.Equal([(P(2022, 4), A)], ledger.EntriesRead);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_MoreStationsChangedThanTheShare_ListsTheMonthWhole()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 43, At(2022, 5, 19));
+        await scenario.AcceptAsync(P(2022, 4), D, 44, At(2022, 5, 19));
+
+        var ledger = new RecordingLedger(scenario.Ledger);
+        await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 0.01, MinPartStations = MartScenario.PartStations }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        Assert.Equal([P(2022, 4)], ledger.MonthsListed);
+        Assert.Empty(ledger.EntriesRead);
         await AssertSameAsFullBuildAsync(scenario);
     }
 
@@ -206,7 +247,7 @@ public sealed class IncrementalBuildTests
         await change();
         // The incremental builds must leave unchanged stations' staged JSON unread.
         var store = new RecordingBlobStore(scenario.Store);
-        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare }
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare, MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
         Assert.Equal(rebuilt, result.PeriodsRebuilt);
         return store.OpenedIn(Containers.Staging);

@@ -27,8 +27,10 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         using var marts = Scenario.OpenReader();
         foreach (var table in MartTables.All)
         {
+            // A month in parts: one per city (Guangzhou 4401, Yunfu 4453), and agg_region_month's province and city rows in the province's (44).
+            string[] parts = table == MartTables.AggRegionMonth ? ["44", "4401", "4453"] : ["4401", "4453"];
             IReadOnlyList<string> expected = table.IsPartitioned
-                ? [.. built.Result.Periods.Select(p => $"{table.Name}/month={p}/part-0.parquet")]
+                ? [.. built.Result.Periods.SelectMany(p => parts.Select(part => $"{table.Name}/month={p}/part-{part}.parquet"))]
                 : [$"{table.Name}/{table.Name}.parquet"];
             Assert.Equal(expected, marts.Files(table.Name));
         }
@@ -138,8 +140,8 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
             }
         }
 
-        // Five levels over every region of the month: a dictionary in every file.
-        Assert.True(marts.Scalar<bool>($"SELECT bool_and(encodings LIKE '%DICTIONARY%') FROM parquet_metadata('{marts.Glob("agg_region_month")}') WHERE path_in_schema = 'level'"));
+        // Three levels over every region of a city part (district, town, village): a dictionary in every city's file.
+        Assert.True(marts.Scalar<bool>($"SELECT bool_and(encodings LIKE '%DICTIONARY%') FROM parquet_metadata('{marts.Glob("agg_region_month")}') WHERE path_in_schema = 'level' AND NOT file_name LIKE '%part-44.parquet'"));
     }
 
     [Fact]
@@ -297,9 +299,9 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
             Assert.Equal(table.Rows, table.Files.Sum(f => f.Rows));
         }
 
-        var agg = manifest.FindFile(MartTables.AggRegionMonth.FileName(P(2022, 3)))!;
+        var agg = manifest.FindFile(MartTables.AggRegionMonth.FileName(P(2022, 3), "4401"))!;
         Assert.Equal([P(2022, 1), P(2022, 2), P(2022, 3)], agg.InputPeriods);
-        Assert.Equal([P(2022, 3)], manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 3)))!.InputPeriods);
+        Assert.Equal([P(2022, 3)], manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 3), "4401"))!.InputPeriods);
     }
 
     [Fact]
@@ -332,10 +334,12 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         await scenario.AcceptAsync(P(2022, 2), SmallReference.Yuncheng, 21, At(2022, 5, 19)); // v2 of February
         var result = await scenario.BuildAsync();
 
+        // Yuncheng is in Yunfu (4453): February's Yunfu part of every fact table, and from February on, the Yunfu
+        // and province parts of agg_region_month (their year to date moved); Guangzhou's files stay as they were.
         string[] changed =
         [
-            .. MartTables.Facts.Select(t => t.FileName(P(2022, 2))),
-            .. Period.Range(P(2022, 2), P(2022, 5)).Select(p => MartTables.AggRegionMonth.FileName(p)),
+            .. MartTables.Facts.Select(t => t.FileName(P(2022, 2), "4453")),
+            .. Period.Range(P(2022, 2), P(2022, 5)).SelectMany(p => new[] { MartTables.AggRegionMonth.FileName(p, "44"), MartTables.AggRegionMonth.FileName(p, "4453") }),
             ManifestMonthInputs.BlobNameFor(P(2022, 2)),
             MartManifest.BlobName,
         ];
@@ -349,8 +353,9 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         var manifest = await scenario.ReadManifestAsync();
         var entry = (await scenario.Ledger.GetAsync(P(2022, 2), SmallReference.Yuncheng))!.Entry;
         Assert.Contains(new ManifestInput(SmallReference.Yuncheng, 2, entry.Current!.Sha256, 2), await scenario.ReadInputsAsync(P(2022, 2)));
-        Assert.Equal(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 2)))!.BuildId);
-        Assert.NotEqual(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 1)))!.BuildId);
+        Assert.Equal(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 2), "4453"))!.BuildId);
+        Assert.NotEqual(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 2), "4401"))!.BuildId);
+        Assert.NotEqual(result.BuildId, manifest.FindFile(MartTables.FctVisits.FileName(P(2022, 1), "4453"))!.BuildId);
     }
 
     [Fact]
@@ -445,8 +450,8 @@ public sealed class MartBuilderTests(BuiltMarts built) : IClassFixture<BuiltMart
         string[] changed =
         [
             MartTables.DimPeriod.FileName(),
-            .. MartTables.Facts.Select(t => t.FileName(P(2022, 5))),
-            MartTables.AggRegionMonth.FileName(P(2022, 5)),
+            .. MartTables.Facts.SelectMany(t => new[] { t.FileName(P(2022, 5), "4401"), t.FileName(P(2022, 5), "4453") }),
+            .. new[] { "44", "4401", "4453" }.Select(part => MartTables.AggRegionMonth.FileName(P(2022, 5), part)),
             ManifestMonthInputs.BlobNameFor(P(2022, 5)), // closed now
         ];
         Assert.Equal(changed.Order(StringComparer.Ordinal), result.FilesWritten.Order(StringComparer.Ordinal));

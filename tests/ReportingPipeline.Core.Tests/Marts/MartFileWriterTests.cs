@@ -70,7 +70,7 @@ public sealed class MartFileWriterTests : IDisposable
 
         await build.WriteAllAsync(files, period, [period], "test-inputs", CancellationToken.None);
 
-        var names = MartTables.Facts.Select(t => t.FileName(period)).ToList();
+        var names = MartTables.Facts.Select(t => t.FileName(period, "4401")).ToList();
         Assert.Equal(names, build.Written);
         Assert.Equal(names.Select(n => $"write {Containers.Marts}/{n}"), store.Changes);
         for (var i = 0; i < names.Count; i++)
@@ -86,7 +86,7 @@ public sealed class MartFileWriterTests : IDisposable
     /// <summary>A file of <paramref name="table"/> with <paramref name="rows"/> rows of made-up values of each column's type.</summary>
     private static async Task<MartFileWriter> FilledAsync(MartTable table, int rows)
     {
-        var file = await MartFileWriter.CreateAsync(table, CancellationToken.None);
+        var file = await MartFileWriter.CreateAsync(table, "4401", CancellationToken.None);
         for (var row = 0; row < rows; row++)
         {
             for (var c = 0; c < table.Columns.Count; c++)

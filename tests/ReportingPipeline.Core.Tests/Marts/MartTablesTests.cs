@@ -82,9 +82,10 @@ public sealed partial class MartTablesTests
     [Fact]
     public void FileName_PartitionedAndSingle_FollowTheContractLayout()
     {
-        Assert.Equal("fct_visits/month=2022-06/part-0.parquet", MartTables.FctVisits.FileName(new Period(2022, 6)));
+        Assert.Equal("fct_visits/month=2022-06/part-4401.parquet", MartTables.FctVisits.FileName(new Period(2022, 6), "4401"));
         Assert.Equal("dim_region/dim_region.parquet", MartTables.DimRegion.FileName());
         Assert.Throws<ArgumentNullException>(() => MartTables.FctVisits.FileName());
+        Assert.Throws<ArgumentNullException>(() => MartTables.FctVisits.FileName(new Period(2022, 6)));
     }
 
     [GeneratedRegex("^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
