@@ -44,6 +44,8 @@ internal static class Scenarios
             "profile" => await ProfileAsync(options),
             "freshness" => await FreshnessScenario.RunAsync(options),
             "backdate" => Backdate(options["store"]),
+            "duckdb-recompress" => await ParquetCodecs.RecompressAsync(options),
+            "read-marts" => await ParquetCodecs.ReadMartsAsync(options),
             "duckdb" => await DuckDbMarts.BuildAsync(options["store"], options["out"], int.Parse(options["months"], CultureInfo.InvariantCulture), int.Parse(options["threads"], CultureInfo.InvariantCulture)),
             _ => throw new ArgumentException($"No scenario {name}."),
         };

@@ -73,7 +73,9 @@ internal sealed class MartFileWriter : IAsyncDisposable
     /// Snappy, and dictionary encoding for string columns whose values repeat (see <see cref="DictionaryThreshold"/>):
     /// Parquet.Net leaves strings plain unless told. Integers, decimals and dates stay plain: Parquet.Net 6.1
     /// dictionary-encodes strings only, and the delta encodings it could use instead are not known to be read by
-    /// Power BI (PLAIN, PLAIN/RLE_DICTIONARY and RLE are what every reader understands).
+    /// Power BI (PLAIN, PLAIN/RLE_DICTIONARY and RLE are what every reader understands). Snappy rather than
+    /// GZIP or ZSTD: GZIP (Optimal) nearly halves the marts but adds about 17 % to a full build's cpu, and that
+    /// Power BI reads ZSTD is not documented (docs/benchmarks.md, "Round 4: compression codec").
     /// </summary>
     private static ParquetOptions OptionsFor(MartTable table, DataField[] fields)
     {
