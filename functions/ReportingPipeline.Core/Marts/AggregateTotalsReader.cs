@@ -36,9 +36,11 @@ internal sealed class AggregateTotalsReader(IBlobStore store, RegionRollup rollu
     /// base a copied-forward month's changes are added to. Regions of other parts are left at zero. Null when a file
     /// turns out missing, not the file the manifest describes, or unreadable: the month's staged files are then read.
     /// </summary>
-    public async Task<RegionRollup.Totals?> ReadMonthAsync(Period period, IReadOnlyDictionary<string, ManifestFile> previous, CancellationToken cancellationToken)
+    /// <param name="into">Sums to read into, their rows of those parts zeroed first (a month after month, the same country-sized arrays); new ones when null.</param>
+    public async Task<RegionRollup.Totals?> ReadMonthAsync(Period period, IReadOnlyDictionary<string, ManifestFile> previous, CancellationToken cancellationToken, RegionRollup.Totals? into = null)
     {
-        var totals = rollup.NewTotals();
+        var totals = into ?? rollup.NewTotals();
+        into?.Clear(previous.Keys);
         foreach (var (part, file) in previous)
         {
             try

@@ -78,6 +78,10 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         // regions it holds right; the others are read from the previous month's parts when a month rewrites them.
         RegionRollup.Totals? yearToDate = null;
         var yearToDateParts = new HashSet<string>(StringComparer.Ordinal);
+
+        // A month whose parts are rewritten only for their year to date reads their month columns into these, month
+        // after month: sums the size of the country, of which those parts' rows are used.
+        RegionRollup.Totals? monthRead = null;
         var rebuilt = new List<Period>();
         var unchanged = new List<Period>();
         foreach (var period in periods)
@@ -129,7 +133,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             // unusable (null) falls back to reading every staged file.
             var (done, totals) = month.Work switch
             {
-                MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken) is { } read ? (true, read) : (false, null),
+                MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthRead ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
                 MonthWork.CopyForward => await copyForward.RunAsync(build, month, cancellationToken) is { } copied ? (true, copied.Totals) : (false, null),
                 _ => (false, (RegionRollup.Totals?)null),
             };
@@ -143,11 +147,15 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
             if (totals is not null && yearToDate is not null)
             {
-                yearToDate.Accumulate(totals);
                 if (done)
                 {
-                    // Read from previous files, the totals hold the rewritten parts' regions only.
+                    // Read from previous files, the totals hold the rewritten parts' regions only: only theirs are added.
+                    yearToDate.Accumulate(totals, month.AggregateParts);
                     yearToDateParts.IntersectWith(month.AggregateParts);
+                }
+                else
+                {
+                    yearToDate.Accumulate(totals);
                 }
 
                 foreach (var part in month.AggregateParts)

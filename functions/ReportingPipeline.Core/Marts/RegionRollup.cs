@@ -230,12 +230,47 @@ internal sealed class RegionRollup
         {
             for (var i = 0; i < _tree._regions.Length; i++)
             {
-                for (var m = 0; m < Measures.Length; m++)
+                Accumulate(month, i);
+            }
+        }
+
+        /// <summary>Adds the rows of <paramref name="parts"/> only: a month read from its rewritten parts holds nothing else.</summary>
+        public void Accumulate(Totals month, IEnumerable<string> parts)
+        {
+            foreach (var part in parts)
+            {
+                foreach (var i in _tree.RegionsOf(part))
                 {
-                    if (Carries(i, m) && month.Carries(i, m))
+                    Accumulate(month, i);
+                }
+            }
+        }
+
+        /// <summary>Zeroes the rows of <paramref name="parts"/>, to read them again into the same arrays.</summary>
+        public void Clear(IEnumerable<string> parts)
+        {
+            foreach (var part in parts)
+            {
+                foreach (var i in _tree.RegionsOf(part))
+                {
+                    for (var m = 0; m < Measures.Length; m++)
                     {
-                        Cell(i, m) += month.Cell(i, m);
+                        if (Carries(i, m))
+                        {
+                            Cell(i, m) = 0;
+                        }
                     }
+                }
+            }
+        }
+
+        private void Accumulate(Totals month, int region)
+        {
+            for (var m = 0; m < Measures.Length; m++)
+            {
+                if (Carries(region, m) && month.Carries(region, m))
+                {
+                    Cell(region, m) += month.Cell(region, m);
                 }
             }
         }
