@@ -164,6 +164,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                     await rollup.WriteAsync(agg, period, totals, yearToDate, cancellationToken);
                     await build.WriteAsync(agg, period, month.Keys.Periods, month.Keys.Aggregate(part), cancellationToken);
                 }
+
+                logger.LogDebug("{Period}: {AggregateParts} agg_region_month parts written", period, month.AggregateParts.Count);
             }
         }
 

@@ -31,14 +31,34 @@ public sealed class MartParts
     /// <param name="minStations">A part takes in neighbouring cities until it has this many stations (<see cref="DefaultMinStations"/>).</param>
     public MartParts(ReferenceData reference, int minStations = DefaultMinStations)
     {
-        // Each region's top ancestor and city (null above city level or where there is none).
-        var top = new Dictionary<string, string>(StringComparer.Ordinal);
-        var city = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // Each region's top ancestor and city (null above city level or where there is none), each found once: a
+        // region's are its parent's (nationally half a million regions; walking every lineage took most of a second).
+        var top = new Dictionary<string, string>(reference.Regions.Count, StringComparer.Ordinal);
+        var city = new Dictionary<string, string?>(reference.Regions.Count, StringComparer.Ordinal);
         foreach (var region in reference.Regions)
         {
-            var lineage = reference.Lineage(region.Code).ToList();
-            top[region.Code] = lineage[^1].Code;
-            city[region.Code] = region.Level <= RegionLevel.City ? null : lineage.FirstOrDefault(r => r.Level == RegionLevel.City)?.Code;
+            Place(region);
+        }
+
+        void Place(Region region)
+        {
+            if (top.ContainsKey(region.Code))
+            {
+                return;
+            }
+
+            // The reference is a checked tree (no cycles): the walk up ends at the province, at most five levels.
+            var parent = region.ParentCode is { } p ? reference.FindRegion(p) : null;
+            if (parent is null)
+            {
+                top[region.Code] = region.Code;
+                city[region.Code] = null;
+                return;
+            }
+
+            Place(parent);
+            top[region.Code] = top[parent.Code];
+            city[region.Code] = region.Level <= RegionLevel.City ? null : parent.Level == RegionLevel.City ? parent.Code : city[parent.Code];
         }
 
         // Cities in code order under each top region, gathered into parts of at least minStations stations.

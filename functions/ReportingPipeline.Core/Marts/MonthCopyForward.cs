@@ -100,6 +100,7 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
                 }
             }
 
+            logger.LogDebug("{Period}: {PartCount} fact parts copied forward", month.Period, monthPlan.FactParts.Count);
             if (withTotals)
             {
                 totals = await aggregates.ReadMonthAsync(month.Period, plan.PreviousAggregate, cancellationToken);
@@ -107,6 +108,8 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
                 {
                     return null;
                 }
+
+                logger.LogDebug("{Period}: previous agg_region_month totals read", month.Period);
 
                 // Shares are added where they arise and rolled up like a whole month; rolling up is linear, so
                 // the rolled-up difference corrects every level of the rolled-up previous totals.

@@ -15,6 +15,9 @@ internal static class ReferenceCsv
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>The characters that end an unquoted run: a field's end, a quote, a line's end.</summary>
+    private static readonly SearchValues<char> Specials = SearchValues.Create(",\"\r\n");
+
     public static (IReadOnlyList<CsvRecord> Records, string? Error) Parse(ReadOnlySpan<byte> bytes, string fileName)
     {
         if (bytes.StartsWith(Utf8Bom))
@@ -115,13 +118,25 @@ internal static class ReferenceCsv
                     recordLine = line;
                     break;
                 default:
-                    if (fieldWasQuoted && !char.IsWhiteSpace(c))
+                    if (fieldWasQuoted)
                     {
-                        return ([], $"{fileName} line {line}: text after a closing quote.");
+                        if (!char.IsWhiteSpace(c))
+                        {
+                            return ([], $"{fileName} line {line}: text after a closing quote.");
+                        }
+
+                        field.Append(c);
+                        break;
                     }
 
-                    field.Append(c);
-                    recordHasContent |= !char.IsWhiteSpace(c);
+                    // The rest of an unquoted field at once, up to the next comma, quote or line end (half a
+                    // million lines nationally: appending a character at a time was most of the reference's load).
+                    var run = text[i..];
+                    var end = run.IndexOfAny(Specials);
+                    run = end < 0 ? run : run[..end];
+                    field.Append(run);
+                    recordHasContent |= !run.IsWhiteSpace();
+                    i += run.Length - 1;
                     break;
             }
         }

@@ -28,6 +28,8 @@ public static class ReferenceLoader
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d"];
 
+    private static readonly RegionLevel[] Levels = Enum.GetValues<RegionLevel>();
+
     /// <summary>
     /// Reads both files and checks the region tree and the station register. Never throws for bad
     /// content: every problem comes back in <see cref="ReferenceLoadResult.Errors"/> as
@@ -39,8 +41,8 @@ public static class ReferenceLoader
         var stationBytes = ReadAll(stationsCsv);
         var errors = new ErrorList();
 
-        var regions = LoadRegions(regionBytes, errors);
-        var stations = LoadStations(stationBytes, regions, errors);
+        var (regions, regionByCode) = LoadRegions(regionBytes, errors);
+        var stations = LoadStations(stationBytes, regionByCode, errors);
         if (errors.Count > 0)
         {
             return new ReferenceLoadResult(null, errors.ToList());
@@ -71,12 +73,12 @@ public static class ReferenceLoader
 
     private sealed record LoadedRegion(Region Region, int Line);
 
-    private static List<LoadedRegion> LoadRegions(byte[] bytes, ErrorList errors)
+    private static (List<LoadedRegion> Regions, Dictionary<string, LoadedRegion> ByCode) LoadRegions(byte[] bytes, ErrorList errors)
     {
         const string file = RegionsFileName;
         var rows = ReadTable(bytes, file, RegionColumns, errors);
-        var loaded = new List<LoadedRegion>();
-        var byCode = new Dictionary<string, LoadedRegion>(StringComparer.Ordinal);
+        var loaded = new List<LoadedRegion>(rows.Count);
+        var byCode = new Dictionary<string, LoadedRegion>(rows.Count, StringComparer.Ordinal);
 
         foreach (var (line, cells) in rows)
         {
@@ -170,14 +172,13 @@ public static class ReferenceLoader
             errors.Add(file, null, "there is no province; a reference holds exactly one province.");
         }
 
-        return loaded;
+        return (loaded, byCode);
     }
 
-    private static List<Station> LoadStations(byte[] bytes, List<LoadedRegion> regions, ErrorList errors)
+    private static List<Station> LoadStations(byte[] bytes, Dictionary<string, LoadedRegion> regionByCode, ErrorList errors)
     {
         const string file = StationsFileName;
         var rows = ReadTable(bytes, file, StationColumns, errors);
-        var regionByCode = regions.ToDictionary(r => r.Region.Code, StringComparer.Ordinal);
         var stations = new List<Station>();
         var lineByCode = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -314,7 +315,7 @@ public static class ReferenceLoader
 
     private static bool TryParseLevel(string text, out RegionLevel level)
     {
-        foreach (var candidate in Enum.GetValues<RegionLevel>())
+        foreach (var candidate in Levels)
         {
             if (string.Equals(text, LevelName(candidate), StringComparison.OrdinalIgnoreCase))
             {

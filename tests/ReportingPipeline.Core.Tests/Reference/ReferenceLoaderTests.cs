@@ -163,6 +163,24 @@ public sealed class ReferenceLoaderTests
     }
 
     [Fact]
+    public void Load_QuoteInsideUnquotedField_NamesTheLine()
+    {
+        var result = Load(GoodRegions + "\n440103002002,岭南\"二\"社区,village,440103002\n", GoodStations);
+
+        Assert.Contains("regions.csv line 10: a quote inside an unquoted field (quote the whole field and double the inner quotes).", result.Errors);
+    }
+
+    [Fact]
+    public void Load_QuotedFieldOverTwoLinesAndBlankLines_LaterLinesKeepTheirNumbers()
+    {
+        // Line 10 holds a name quoted over two lines; a blank and a whitespace-only line (both skipped); line 14 is broken.
+        var regions = GoodRegions + "\n440103002002,\"岭南\n二社区\",village,440103002\n\n   \n440103002003,岭南三社区,hamlet,440103002\n";
+        var result = Load(regions, GoodStations);
+
+        Assert.Equal(["regions.csv line 14: level 'hamlet' is not one of province, city, district, town, village."], result.Errors);
+    }
+
+        [Fact]
     public void Load_UnclosedQuote_NamesTheLine()
     {
         var result = Load(GoodRegions + "\n440103002002,\"未闭合,village,440103002\n", GoodStations);
