@@ -120,8 +120,10 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
                     shares.Add(change, code, submissionsNow[code], now[code].OnTime, 1);
                 }
 
-                change.RollUp();
-                totals.Accumulate(change);
+                // Only the changed stations' towns, villages and their ancestors hold a difference: a full roll-up
+                // and sum of the country's half a million regions for one station took 0.3 s nationally.
+                var touched = change.RollUp(plan.Changed.Keys.SelectMany(shares.RegionsOf));
+                totals.Accumulate(change, touched);
             }
         }
         catch (Exception e) when (PreviousFactFile.IsUnreadable(e))

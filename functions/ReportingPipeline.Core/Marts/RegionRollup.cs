@@ -225,6 +225,51 @@ internal sealed class RegionRollup
             }
         }
 
+        /// <summary>
+        /// <see cref="RollUp()"/> for totals that hold sums only at <paramref name="regions"/> (a copied-forward
+        /// month's change: the changed stations' towns and villages): only those regions and their ancestors are
+        /// added up, deepest first, which is what rolling up every region gives when all others hold zero.
+        /// Returns the regions that may now hold sums, those and their ancestors.
+        /// </summary>
+        public IReadOnlyList<int> RollUp(IEnumerable<int> regions)
+        {
+            var touched = new SortedSet<int>();
+            foreach (var region in regions)
+            {
+                for (var i = region; i >= 0 && touched.Add(i); i = _tree._parent[i])
+                {
+                }
+            }
+
+            foreach (var i in touched.Reverse())
+            {
+                var parent = _tree._parent[i];
+                if (parent < 0)
+                {
+                    continue;
+                }
+
+                for (var m = 0; m < Measures.Length; m++)
+                {
+                    if (Carries(i, m) && Carries(parent, m))
+                    {
+                        Cell(parent, m) += Cell(i, m);
+                    }
+                }
+            }
+
+            return [.. touched];
+        }
+
+        /// <summary>Adds <paramref name="month"/>'s rows of <paramref name="regions"/> only: the other rows of <paramref name="month"/> hold zero.</summary>
+        public void Accumulate(Totals month, IReadOnlyList<int> regions)
+        {
+            foreach (var i in regions)
+            {
+                Accumulate(month, i);
+            }
+        }
+
         /// <summary>Adds another set of totals measure by measure (the year to date gains a month).</summary>
         public void Accumulate(Totals month)
         {
@@ -336,6 +381,10 @@ internal sealed class StationShares(ReferenceData reference, RegionRollup rollup
             _sums.Add(totals, town, submission, v => IsVillageOf(v, stationCode) ? rollup.IndexOf(v) : -1, sign);
         }
     }
+
+    /// <summary>The regions a station's share is added to before rolling up: its town and the town's villages.</summary>
+    public IEnumerable<int> RegionsOf(string stationCode) =>
+        reference.VillagesOf(stationCode).Select(v => rollup.IndexOf(v.Code)).Prepend(rollup.IndexOf(stationCode)).Where(i => i >= 0);
 
     /// <summary>
     /// A village row of a station's submission counts only when the reference still places it in the
