@@ -158,12 +158,24 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                     yearToDate.Accumulate(totals);
                 }
 
-                foreach (var part in month.AggregateParts)
+                // The parts are independent (the totals are only read from here on): filled and encoded on every core.
+                var monthTotals = totals;
+                var runningTotals = yearToDate;
+                await build.WriteAllAsync(month.AggregateParts.Count, async (i, ct) =>
                 {
-                    await using var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, part, cancellationToken);
-                    await rollup.WriteAsync(agg, period, totals, yearToDate, cancellationToken);
-                    await build.WriteAsync(agg, period, month.Keys.Periods, month.Keys.Aggregate(part), cancellationToken);
-                }
+                    var part = month.AggregateParts[i];
+                    var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, part, ct);
+                    try
+                    {
+                        await rollup.WriteAsync(agg, period, monthTotals, runningTotals, ct);
+                        return (agg, month.Keys.Aggregate(part));
+                    }
+                    catch
+                    {
+                        await agg.DisposeAsync();
+                        throw;
+                    }
+                }, period, month.Keys.Periods, cancellationToken);
 
                 logger.LogDebug("{Period}: {AggregateParts} agg_region_month parts written", period, month.AggregateParts.Count);
             }

@@ -8,7 +8,8 @@ namespace ReportingPipeline.Core.Marts;
 /// <see cref="MonthWork.FullBuild"/>: streams one month, station by station. Each expected station's staged
 /// submission is read, its rows appended to its part's fact files (when that part is rewritten) and its figures
 /// added to the month's totals (when its <c>agg_region_month</c> is), then dropped. The stations come grouped by
-/// part (<see cref="MartParts.Order"/>), so one part's files are open at a time.
+/// part (<see cref="MartParts.Order"/>); the parts are built side by side, one per core, since neither their files
+/// nor the totals' rows they add to are shared (a station adds to its own town's and villages' rows only).
 /// </summary>
 internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationShares shares, ILogger logger)
 {
@@ -18,21 +19,100 @@ internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationS
     /// <summary>Writes the fact files of <paramref name="factParts"/> (none when empty); adds into <paramref name="totals"/> (left unrolled) when given.</summary>
     public async Task RunAsync(MartBuild build, MonthInputs month, MonthKeys keys, IReadOnlyList<string> factParts, RegionRollup.Totals? totals, CancellationToken cancellationToken)
     {
-        await using var facts = new PartWriters(build, month, keys, factParts);
+        // Each part's run of expected stations; a rewritten part none of whose stations is expected is written
+        // empty, so that every month has every part.
+        var runs = new SortedDictionary<string, (int Start, int Count)>(StringComparer.Ordinal);
+        for (var i = 0; i < month.Expected.Count; i++)
+        {
+            var part = parts.OfStation(month.Expected[i].StationCode);
+            if (runs.TryGetValue(part, out var run))
+            {
+                if (run.Start + run.Count != i)
+                {
+                    throw new InvalidOperationException($"{month.Period}: the expected stations are not grouped by part ({part} comes back after another part).");
+                }
 
-        // Parsing staged JSON dominates a build: the next batch is read on every core while this one is added up.
-        Task<StagedSubmission?[]>? next = ReadBatchAsync(month, 0, cancellationToken);
-        for (var start = 0; start < month.Expected.Count; start += StagedBatch)
+                runs[part] = (run.Start, run.Count + 1);
+            }
+            else
+            {
+                runs[part] = (i, 1);
+            }
+        }
+
+        foreach (var part in factParts)
+        {
+            runs.TryAdd(part, (0, 0));
+        }
+
+        var rewritten = factParts.ToHashSet(StringComparer.Ordinal);
+        var work = runs.ToList();
+
+        // Parts are handed to the cores in part order, and each stores its files once the part before it has stored
+        // its own: the store sees the same order as one part after another, and no more than a part per core is
+        // held in memory (a national month has about sixty parts).
+        var stored = work.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        await Parallel.ForAsync(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (w, ct) =>
+        {
+            var (part, (start, count)) = work[w];
+            var files = rewritten.Contains(part) ? await FactFiles.CreateAsync(part, ct) : null;
+            var contents = new MemoryStream?[files?.Files.Count ?? 0];
+            try
+            {
+                await AppendAsync(month, start, count, files, totals, ct);
+                if (files is not null)
+                {
+                    await MartBuild.FinishAllAsync(files.Files, keys.Fact(part), contents, ct);
+                }
+
+                if (w > 0)
+                {
+                    await stored[w - 1].Task.WaitAsync(ct);
+                }
+
+                if (files is not null)
+                {
+                    await build.StoreAllAsync(files.Files, contents!, month.Period, [month.Period], keys.Fact(part), ct);
+                }
+
+                stored[w].SetResult();
+            }
+            catch (Exception e)
+            {
+                stored[w].TrySetException(e);
+                throw;
+            }
+            finally
+            {
+                foreach (var content in contents)
+                {
+                    content?.Dispose();
+                }
+
+                if (files is not null)
+                {
+                    await files.DisposeAsync();
+                }
+            }
+        });
+    }
+
+    /// <summary>Appends the expected stations <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> (one part's), reading the next batch's staged files while this one is added up.</summary>
+    private async Task AppendAsync(MonthInputs month, int start, int count, FactFiles? files, RegionRollup.Totals? totals, CancellationToken cancellationToken)
+    {
+        var end = start + count;
+        Task<StagedSubmission?[]>? next = count > 0 ? ReadBatchAsync(month, start, end, cancellationToken) : null;
+        for (var from = start; from < end; from += StagedBatch)
         {
             var batch = await next!;
-            next = start + StagedBatch < month.Expected.Count ? ReadBatchAsync(month, start + StagedBatch, cancellationToken) : null;
+            next = from + StagedBatch < end ? ReadBatchAsync(month, from + StagedBatch, end, cancellationToken) : null;
             for (var b = 0; b < batch.Length; b++)
             {
-                var station = month.Expected[start + b];
+                var station = month.Expected[from + b];
                 var state = StationState.Of(month.Entries.GetValueOrDefault(station.StationCode), month.Closed);
                 var staged = batch[b];
                 var submission = state.SubmissionFrom(staged, month.Period, station.StationCode, logger);
-                if (await facts.ForAsync(parts.OfStation(station.StationCode), cancellationToken) is { } files)
+                if (files is not null)
                 {
                     await files.AppendAsync(month, station, state.Entry, state.Current, state.Source, state.OnTime, staged, submission, shares.IsVillageOf, cancellationToken);
                 }
@@ -43,14 +123,12 @@ internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationS
                 }
             }
         }
-
-        await facts.FinishAsync(cancellationToken);
     }
 
-    /// <summary>The staged files of up to <see cref="StagedBatch"/> expected stations from <paramref name="start"/>, read in parallel.</summary>
-    private async Task<StagedSubmission?[]> ReadBatchAsync(MonthInputs month, int start, CancellationToken cancellationToken)
+    /// <summary>The staged files of up to <see cref="StagedBatch"/> expected stations from <paramref name="start"/> (before <paramref name="end"/>), read in parallel.</summary>
+    private async Task<StagedSubmission?[]> ReadBatchAsync(MonthInputs month, int start, int end, CancellationToken cancellationToken)
     {
-        var staged = new StagedSubmission?[Math.Min(StagedBatch, month.Expected.Count - start)];
+        var staged = new StagedSubmission?[Math.Min(StagedBatch, end - start)];
         await Parallel.ForAsync(0, staged.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var code = month.Expected[start + i].StationCode;
@@ -60,72 +138,5 @@ internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationS
             }
         });
         return staged;
-    }
-
-    /// <summary>
-    /// The fact files of the parts being rewritten, one part open at a time as the stations arrive in part order;
-    /// a part none of whose stations is expected this month is written empty, so every month has every part.
-    /// </summary>
-    private sealed class PartWriters(MartBuild build, MonthInputs month, MonthKeys keys, IReadOnlyList<string> parts) : IAsyncDisposable
-    {
-        private int _next;
-        private FactFiles? _open;
-        private string? _openPart;
-        private string? _current;
-
-        /// <summary>The files of <paramref name="part"/>, or null when that part is not rewritten; earlier parts are written first.</summary>
-        public async Task<FactFiles?> ForAsync(string part, CancellationToken cancellationToken)
-        {
-            if (part == _current)
-            {
-                return _open;
-            }
-
-            if (_current is not null && string.CompareOrdinal(part, _current) < 0)
-            {
-                throw new InvalidOperationException($"{month.Period}: the expected stations are not in part order ({part} after {_current}).");
-            }
-
-            await WriteUpToAsync(part, cancellationToken);
-            _current = part;
-            if (_next < parts.Count && parts[_next] == part)
-            {
-                _open = await FactFiles.CreateAsync(part, cancellationToken);
-                _openPart = part;
-                _next++;
-            }
-
-            return _open;
-        }
-
-        /// <summary>Writes the open part and every part still to write.</summary>
-        public Task FinishAsync(CancellationToken cancellationToken) => WriteUpToAsync(null, cancellationToken);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_open is not null)
-            {
-                await _open.DisposeAsync();
-            }
-        }
-
-        /// <summary>Writes the open part, then empty files for the parts before <paramref name="part"/> (all, when null) that had no station.</summary>
-        private async Task WriteUpToAsync(string? part, CancellationToken cancellationToken)
-        {
-            if (_open is not null)
-            {
-                await build.WriteAllAsync(_open.Files, month.Period, [month.Period], keys.Fact(_openPart!), cancellationToken);
-                await _open.DisposeAsync();
-                _open = null;
-                _openPart = null;
-            }
-
-            while (_next < parts.Count && (part is null || string.CompareOrdinal(parts[_next], part) < 0))
-            {
-                await using var empty = await FactFiles.CreateAsync(parts[_next], cancellationToken);
-                await build.WriteAllAsync(empty.Files, month.Period, [month.Period], keys.Fact(parts[_next]), cancellationToken);
-                _next++;
-            }
-        }
     }
 }

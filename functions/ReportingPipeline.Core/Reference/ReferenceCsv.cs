@@ -129,8 +129,8 @@ internal static class ReferenceCsv
                         break;
                     }
 
-                    // The rest of an unquoted field at once, up to the next comma, quote or line end (half a
-                    // million lines nationally: appending a character at a time was most of the reference's load).
+                    // The rest of an unquoted field at once, up to the next comma, quote or line end, rather
+                    // than a character at a time (half a million lines nationally).
                     var run = text[i..];
                     var end = run.IndexOfAny(Specials);
                     run = end < 0 ? run : run[..end];
