@@ -55,10 +55,16 @@ internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationS
         await Parallel.ForAsync(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (w, ct) =>
         {
             var (part, (start, count)) = work[w];
-            var files = rewritten.Contains(part) ? await FactFiles.CreateAsync(part, ct) : null;
-            var contents = new MemoryStream?[files?.Files.Count ?? 0];
+            FactFiles? files = null;
+            MemoryStream?[] contents = [];
             try
             {
+                if (rewritten.Contains(part))
+                {
+                    files = await FactFiles.CreateAsync(part, ct);
+                    contents = new MemoryStream?[files.Files.Count];
+                }
+
                 await AppendAsync(month, start, count, files, totals, ct);
                 if (files is not null)
                 {
