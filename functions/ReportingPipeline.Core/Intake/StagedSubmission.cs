@@ -29,7 +29,7 @@ public sealed record StagedSubmission(
     public static async Task<StagedSubmission?> ReadAsync(IBlobStore store, Period period, string stationCode, string sha256, CancellationToken cancellationToken = default)
     {
         await using var stream = await store.OpenReadAsync(Containers.Staging, BlobNameFor(period, stationCode, sha256), cancellationToken);
-        return stream is null ? null : await JsonSerializer.DeserializeAsync<StagedSubmission>(stream, PipelineJson.Options, cancellationToken);
+        return stream is null ? null : await PipelineJson.ReadAsync<StagedSubmission>(stream, cancellationToken);
     }
 
     /// <summary>

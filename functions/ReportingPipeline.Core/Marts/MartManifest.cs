@@ -79,7 +79,7 @@ public sealed record MartManifest(
 
         try
         {
-            var manifest = await JsonSerializer.DeserializeAsync<MartManifest>(stream, PipelineJson.Options, cancellationToken);
+            var manifest = await PipelineJson.ReadAsync<MartManifest>(stream, cancellationToken);
             return manifest?.Schema == SchemaId ? manifest : null;
         }
         catch (JsonException e)
@@ -141,7 +141,7 @@ public sealed record ManifestMonthInputs(Period Period, bool Closed, IReadOnlyLi
 
         try
         {
-            var inputs = await JsonSerializer.DeserializeAsync<ManifestMonthInputs>(stream, PipelineJson.Options, cancellationToken);
+            var inputs = await PipelineJson.ReadAsync<ManifestMonthInputs>(stream, cancellationToken);
             return inputs is { Inputs: not null } && inputs.Period == recorded.Period && inputs.Closed == recorded.Closed && inputs.Fingerprint == recorded.InputFingerprint
                 ? inputs
                 : null;
