@@ -90,7 +90,7 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         try
         {
             await FinishAllAsync(files, inputs, contents, cancellationToken);
-            await StoreAllAsync(files, contents!, period, inputPeriods, inputs, cancellationToken);
+            await StoreAllAsync(files, contents, period, inputPeriods, inputs, cancellationToken);
         }
         finally
         {
@@ -101,46 +101,43 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         }
     }
 
-    /// <summary>Finishes files that do not depend on one another on every core, into <paramref name="contents"/> (same order); the caller disposes what is there.</summary>
-    public static Task FinishAllAsync(IReadOnlyList<MartFileWriter> files, string inputs, MemoryStream?[] contents, CancellationToken cancellationToken) =>
-        Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            contents[i] = await files[i].FinishAsync(inputs, ct);
-        });
-
-    /// <summary>Writes finished files to <c>marts</c> one by one in the order given.</summary>
-    public async Task StoreAllAsync(IReadOnlyList<MartFileWriter> files, IReadOnlyList<MemoryStream> contents, Period period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < files.Count; i++)
-        {
-            await StoreAsync(files[i], contents[i], period, inputPeriods, inputs, cancellationToken);
-        }
-    }
-
     /// <summary>
-    /// Makes <paramref name="count"/> files that do not depend on one another (the parts of a month's
-    /// <c>agg_region_month</c>), fills and finishes them on every core, and writes each to <c>marts</c> once the one
-    /// before it is written: the store sees them in the order of their index, and no more than a file per core is
-    /// held in memory.
+    /// Makes <paramref name="count"/> groups of files that do not depend on one another (the parts of a month: a
+    /// part's fact files, or one <c>agg_region_month</c> part), fills and finishes them on every core, and writes each
+    /// group to <c>marts</c> once the group before it is written: the store sees them in the order of their index,
+    /// and no more than a group per core is held in memory.
     /// </summary>
-    /// <param name="make">Creates and fills file <c>i</c>, returning it with the inputs it is built from; it owns the file until it returns.</param>
-    public Task WriteAllAsync(int count, Func<int, CancellationToken, Task<(MartFileWriter File, string Inputs)>> make, Period period, IReadOnlyList<Period> inputPeriods, CancellationToken cancellationToken)
+    /// <param name="make">Creates and fills group <c>i</c> (it may be empty), returning its files with the inputs they are built from; it owns the files until it returns, and this method after.</param>
+    public Task WriteAllAsync(int count, Func<int, CancellationToken, Task<(IReadOnlyList<MartFileWriter> Files, string Inputs)>> make, Period period, IReadOnlyList<Period> inputPeriods, CancellationToken cancellationToken)
     {
         var stored = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         return Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             try
             {
-                var (file, inputs) = await make(i, ct);
-                await using (file)
+                var (files, inputs) = await make(i, ct);
+                var contents = new MemoryStream?[files.Count];
+                try
                 {
-                    using var content = await file.FinishAsync(inputs, ct);
+                    await FinishAllAsync(files, inputs, contents, ct);
                     if (i > 0)
                     {
                         await stored[i - 1].Task.WaitAsync(ct);
                     }
 
-                    await StoreAsync(file, content, period, inputPeriods, inputs, ct);
+                    await StoreAllAsync(files, contents, period, inputPeriods, inputs, ct);
+                }
+                finally
+                {
+                    foreach (var content in contents)
+                    {
+                        content?.Dispose();
+                    }
+
+                    foreach (var file in files)
+                    {
+                        await file.DisposeAsync();
+                    }
                 }
 
                 stored[i].SetResult();
@@ -151,6 +148,22 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
                 throw;
             }
         });
+    }
+
+    /// <summary>Finishes files that do not depend on one another on every core, into <paramref name="contents"/> (same order); the caller disposes what is there.</summary>
+    private static Task FinishAllAsync(IReadOnlyList<MartFileWriter> files, string inputs, MemoryStream?[] contents, CancellationToken cancellationToken) =>
+        Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            contents[i] = await files[i].FinishAsync(inputs, ct);
+        });
+
+    /// <summary>Writes finished files to <c>marts</c> one by one in the order given.</summary>
+    private async Task StoreAllAsync(IReadOnlyList<MartFileWriter> files, MemoryStream?[] contents, Period period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < files.Count; i++)
+        {
+            await StoreAsync(files[i], contents[i]!, period, inputPeriods, inputs, cancellationToken);
+        }
     }
 
     private async Task StoreAsync(MartFileWriter file, MemoryStream content, Period? period, IReadOnlyList<Period> inputPeriods, string inputs, CancellationToken cancellationToken)

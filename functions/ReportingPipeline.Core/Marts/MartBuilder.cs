@@ -168,7 +168,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                     try
                     {
                         await rollup.WriteAsync(agg, period, monthTotals, runningTotals, ct);
-                        return (agg, month.Keys.Aggregate(part));
+                        return ([agg], month.Keys.Aggregate(part));
                     }
                     catch
                     {

@@ -48,59 +48,26 @@ internal sealed class MonthFullBuild(IBlobStore store, MartParts parts, StationS
         var rewritten = factParts.ToHashSet(StringComparer.Ordinal);
         var work = runs.ToList();
 
-        // Parts are handed to the cores in part order, and each stores its files once the part before it has stored
-        // its own: the store sees the same order as one part after another, and no more than a part per core is
-        // held in memory (a national month has about sixty parts).
-        var stored = work.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        await Parallel.ForAsync(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (w, ct) =>
+        // The parts side by side, stored in part order (a national month has about sixty parts).
+        await build.WriteAllAsync(work.Count, async (w, ct) =>
         {
             var (part, (start, count)) = work[w];
-            FactFiles? files = null;
-            MemoryStream?[] contents = [];
+            var files = rewritten.Contains(part) ? await FactFiles.CreateAsync(part, ct) : null;
             try
             {
-                if (rewritten.Contains(part))
-                {
-                    files = await FactFiles.CreateAsync(part, ct);
-                    contents = new MemoryStream?[files.Files.Count];
-                }
-
                 await AppendAsync(month, start, count, files, totals, ct);
-                if (files is not null)
-                {
-                    await MartBuild.FinishAllAsync(files.Files, keys.Fact(part), contents, ct);
-                }
-
-                if (w > 0)
-                {
-                    await stored[w - 1].Task.WaitAsync(ct);
-                }
-
-                if (files is not null)
-                {
-                    await build.StoreAllAsync(files.Files, contents!, month.Period, [month.Period], keys.Fact(part), ct);
-                }
-
-                stored[w].SetResult();
+                return (files?.Files ?? [], keys.Fact(part));
             }
-            catch (Exception e)
+            catch
             {
-                stored[w].TrySetException(e);
-                throw;
-            }
-            finally
-            {
-                foreach (var content in contents)
-                {
-                    content?.Dispose();
-                }
-
                 if (files is not null)
                 {
                     await files.DisposeAsync();
                 }
+
+                throw;
             }
-        });
+        }, month.Period, [month.Period], cancellationToken);
     }
 
     /// <summary>Appends the expected stations <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> (one part's), reading the next batch's staged files while this one is added up.</summary>

@@ -209,19 +209,7 @@ internal sealed class RegionRollup
         {
             for (var i = _tree._regions.Length - 1; i >= 0; i--)
             {
-                var parent = _tree._parent[i];
-                if (parent < 0)
-                {
-                    continue;
-                }
-
-                for (var m = 0; m < Measures.Length; m++)
-                {
-                    if (Carries(i, m) && Carries(parent, m))
-                    {
-                        Cell(parent, m) += Cell(i, m);
-                    }
-                }
+                AddToParent(i);
             }
         }
 
@@ -243,22 +231,28 @@ internal sealed class RegionRollup
 
             foreach (var i in touched.Reverse())
             {
-                var parent = _tree._parent[i];
-                if (parent < 0)
-                {
-                    continue;
-                }
-
-                for (var m = 0; m < Measures.Length; m++)
-                {
-                    if (Carries(i, m) && Carries(parent, m))
-                    {
-                        Cell(parent, m) += Cell(i, m);
-                    }
-                }
+                AddToParent(i);
             }
 
             return [.. touched];
+        }
+
+        /// <summary>Adds a region's sums into its parent's (nothing for the top region).</summary>
+        private void AddToParent(int region)
+        {
+            var parent = _tree._parent[region];
+            if (parent < 0)
+            {
+                return;
+            }
+
+            for (var m = 0; m < Measures.Length; m++)
+            {
+                if (Carries(region, m) && Carries(parent, m))
+                {
+                    Cell(parent, m) += Cell(region, m);
+                }
+            }
         }
 
         /// <summary>Adds <paramref name="month"/>'s rows of <paramref name="regions"/> only: the other rows of <paramref name="month"/> hold zero.</summary>
