@@ -1,5 +1,7 @@
-using Parquet;
-using Parquet.Schema;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ParquetSharp;
+using ParquetSharp.Schema;
 using ReportingPipeline.Core.Contract;
 
 namespace ReportingPipeline.Core.Marts;
@@ -9,6 +11,14 @@ namespace ReportingPipeline.Core.Marts;
 /// <see cref="RowGroupRows"/> rows (fewer for wide tables, see <see cref="RowGroupCells"/>) so that a month of national data never sits in memory row by row. The
 /// Parquet schema comes from the table's declaration, nothing else.
 /// </summary>
+/// <remarks>
+/// Written with ParquetSharp, the .NET binding of Apache Arrow's parquet-cpp: the writer behind pyarrow and pandas,
+/// whose files every Parquet reader reads, Power BI's connector included (its errors name
+/// <c>parquet::ParquetException</c>: parquet-cpp reads for it). It dictionary-encodes every column whose values
+/// repeat, integers and decimals too, with bit-packed indexes, as DuckDB does; Parquet.Net 6.1 dictionary-encoded
+/// strings only and wrote the indexes as RLE runs, which left counts PLAIN and the marts 1.3x DuckDB's
+/// (docs/benchmarks.md, "Round 6"). The pipeline reads its own marts back with Parquet.Net.
+/// </remarks>
 internal sealed class MartFileWriter : IAsyncDisposable
 {
     /// <summary>Big enough for Power BI and DuckDB to read efficiently, small enough to bound memory.</summary>
@@ -20,21 +30,26 @@ internal sealed class MartFileWriter : IAsyncDisposable
     /// </summary>
     public const int RowGroupCells = 5_000_000;
 
+    /// <summary>The footer key that names the inputs a file was built from (the manifest's fingerprint of them).</summary>
+    public const string InputsKey = "input_fingerprint";
+
+    private const string TableKey = "mart_table";
+
     private readonly MemoryStream _output;
-    private readonly ParquetWriter _writer;
-    private readonly DataField[] _fields;
+    private ParquetFileWriter? _writer;
+    private readonly Dictionary<string, string> _metadata;
     private readonly ColumnBuffer[] _buffers;
     private int _pendingRows;
     private bool _finished;
 
-    private MartFileWriter(MartTable table, string? part, MemoryStream output, ParquetWriter writer, DataField[] fields)
+    private MartFileWriter(MartTable table, string? part)
     {
         Table = table;
         Part = part;
-        _output = output;
-        _writer = writer;
-        _fields = fields;
         _buffers = [.. table.Columns.Select(ColumnBuffer.For)];
+        _output = new MemoryStream();
+        // ParquetSharp reads the key-value metadata when the file is closed (FinishAsync adds the inputs).
+        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [TableKey] = table.Name };
     }
 
     public MartTable Table { get; }
@@ -48,64 +63,123 @@ internal sealed class MartFileWriter : IAsyncDisposable
     /// <summary>Rows written so far.</summary>
     public long Rows { get; private set; }
 
-    public static async Task<MartFileWriter> CreateAsync(MartTable table, CancellationToken cancellationToken) =>
-        await CreateAsync(table, null, cancellationToken);
+    public static Task<MartFileWriter> CreateAsync(MartTable table, CancellationToken cancellationToken) =>
+        CreateAsync(table, null, cancellationToken);
 
     /// <summary>A file of part <paramref name="part"/> of a month of <paramref name="table"/>.</summary>
-    public static async Task<MartFileWriter> CreateAsync(MartTable table, string? part, CancellationToken cancellationToken)
+    public static Task<MartFileWriter> CreateAsync(MartTable table, string? part, CancellationToken cancellationToken)
     {
-        var fields = table.Columns.Select(SchemaField).ToArray();
-        var output = new MemoryStream();
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, OptionsFor(table, fields), cancellationToken: cancellationToken);
-        writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["mart_table"] = table.Name };
-        return new MartFileWriter(table, part, output, writer, fields);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new MartFileWriter(table, part));
     }
 
     /// <summary>
-    /// A string column chunk is dictionary-encoded only when at most this share of its values is distinct.
-    /// Parquet.Net writes dictionary indexes as RLE runs without bit-packing, so each index costs two or three
-    /// bytes before Snappy: names that are mostly unique (village names, region names of agg_region_month)
-    /// come out 10 % smaller plain. Codes and enum values repeat far more and keep their dictionary.
+    /// A column is dictionary-encoded when at most this share of its first row group's values is distinct, or when
+    /// they are at most <see cref="SmallDictionary"/> values. The indexes of a dictionary of thousands of values
+    /// (village and region codes and names, yuan amounts) take 10 to 15 bits each and hardly compress, where
+    /// Snappy finds the shared prefixes of the values themselves: such columns came out 20-40 % bigger with a
+    /// dictionary than PLAIN. Counts, codes of stations and target groups repeat far more and shrink to a few
+    /// bits a value.
     /// </summary>
-    public const double DictionaryThreshold = 0.5;
+    public const double DictionaryThreshold = 0.1;
+
+    /// <summary>A dictionary of at most this many values (indexes of a byte or less) is used whatever the share.</summary>
+    public const int SmallDictionary = 256;
+
+    /// <summary>How the files are written, part of the tables' fingerprint (<see cref="MartFingerprint.Tables"/>).</summary>
+    public static readonly string Format = string.Create(CultureInfo.InvariantCulture,
+        $"parquet-cpp (ParquetSharp); Snappy; data pages v1; dictionary when distinct <= {DictionaryThreshold} or <= {SmallDictionary}");
 
     /// <summary>
-    /// Snappy, and dictionary encoding for string columns whose values repeat (see <see cref="DictionaryThreshold"/>):
-    /// Parquet.Net leaves strings plain unless told. Integers, decimals and dates stay plain: Parquet.Net 6.1
-    /// dictionary-encodes strings only, and the delta encodings it could use instead are not known to be read by
-    /// Power BI (PLAIN, PLAIN/RLE_DICTIONARY and RLE are what every reader understands). Snappy rather than
-    /// GZIP or ZSTD: GZIP (Optimal) nearly halves the marts but adds about 17 % to a full build's cpu, and that
-    /// Power BI reads ZSTD is not documented (docs/benchmarks.md, "Round 4: compression codec").
+    /// Snappy; dictionary encoding for the columns whose values repeat (<see cref="DictionaryThreshold"/>); version 1
+    /// data pages, so booleans are PLAIN and nothing is delta-encoded: PLAIN, RLE_DICTIONARY and RLE are what
+    /// every reader understands. Snappy rather than GZIP or ZSTD: GZIP (Optimal) nearly halves the marts but adds
+    /// about 17 % to a full build's cpu, and that Power BI reads ZSTD is not documented (docs/benchmarks.md,
+    /// "Round 4: compression codec").
     /// </summary>
-    private static ParquetOptions OptionsFor(MartTable table, DataField[] fields)
+    private WriterProperties Properties()
     {
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingThreshold = DictionaryThreshold };
-        for (var i = 0; i < fields.Length; i++)
+        using var builder = new WriterPropertiesBuilder();
+        builder.Compression(Compression.Snappy).EnableDictionary().DataPageVersion(ParquetDataPageVersion.V1);
+        foreach (var buffer in _buffers)
         {
-            if (table.Columns[i].Type == MartColumnType.String)
+            if (!buffer.Repeats(Math.Max(SmallDictionary, (int)(buffer.Count * DictionaryThreshold))))
             {
-                options.ColumnEncodingHints[fields[i].Path.ToString()] = EncodingHint.Dictionary;
+                builder.DisableDictionary(buffer.Column.Name);
             }
         }
 
-        return options;
+        return builder.Build();
     }
 
-    /// <summary>The Parquet field a declared column becomes.</summary>
-    public static DataField SchemaField(MartColumn column) => column.Type switch
+    /// <summary>The file's writer, made when its first row group is written: its encodings follow that row group's values.</summary>
+    private ParquetFileWriter Writer()
     {
-        MartColumnType.String => new DataField<string>(column.Name, column.Nullable),
-        MartColumnType.Boolean => new DataField<bool>(column.Name, column.Nullable),
-        MartColumnType.Int32 => new DataField<int>(column.Name, column.Nullable),
-        MartColumnType.Int64 => new DataField<long>(column.Name, column.Nullable),
-        MartColumnType.Money => new DecimalDataField(column.Name, 18, 2, forceByteArrayEncoding: false, isNullable: column.Nullable),
-        MartColumnType.Hours => new DecimalDataField(column.Name, 18, 1, forceByteArrayEncoding: false, isNullable: column.Nullable),
-        MartColumnType.Ratio => new DataField<double>(column.Name, column.Nullable),
-        MartColumnType.Date => new DataField<DateOnly>(column.Name, column.Nullable),
-        // Parquet.Net's default for DateTime is INT96 (Impala); the contract forbids it.
-        MartColumnType.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: column.Nullable),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
-    };
+        if (_writer is null)
+        {
+            using var schema = Schema(Table);
+            using var properties = Properties();
+            _writer = new ParquetFileWriter(_output, schema, properties, _metadata, leaveOpen: true)
+            {
+                LogicalTypeFactory = DatesAsDateOnly,
+            };
+        }
+
+        return _writer;
+    }
+
+    /// <summary>Dates are handed over as <see cref="DateOnly"/>: the marts mean calendar days.</summary>
+    private static readonly LogicalTypeFactory DatesAsDateOnly = new() { DateAsDateOnly = true };
+
+    /// <summary>The Parquet schema of a table: one column per declared column, in order.</summary>
+    private static GroupNode Schema(MartTable table)
+    {
+        var nodes = new Node[table.Columns.Count];
+        try
+        {
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                nodes[i] = Node(table.Columns[i]);
+            }
+
+            return new GroupNode("schema", Repetition.Required, nodes);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The Parquet column a declared column becomes.</summary>
+    private static PrimitiveNode Node(MartColumn column)
+    {
+        var repetition = column.Nullable ? Repetition.Optional : Repetition.Required;
+        using var logical = column.Type switch
+        {
+            MartColumnType.String => LogicalType.String(),
+            MartColumnType.Money => LogicalType.Decimal(18, 2),
+            MartColumnType.Hours => LogicalType.Decimal(18, 1),
+            MartColumnType.Date => LogicalType.Date(),
+            // Not INT96 (Impala's), which the contract forbids.
+            MartColumnType.Timestamp => LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Micros),
+            MartColumnType.Boolean or MartColumnType.Int32 or MartColumnType.Int64 or MartColumnType.Ratio => LogicalType.None(),
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
+        };
+        var physical = column.Type switch
+        {
+            MartColumnType.String => PhysicalType.ByteArray,
+            MartColumnType.Boolean => PhysicalType.Boolean,
+            MartColumnType.Int32 or MartColumnType.Date => PhysicalType.Int32,
+            // DECIMAL(18, s) as INT64: 8 bytes a value, where a FIXED_LEN_BYTE_ARRAY would take 16.
+            MartColumnType.Int64 or MartColumnType.Money or MartColumnType.Hours or MartColumnType.Timestamp => PhysicalType.Int64,
+            MartColumnType.Ratio => PhysicalType.Double,
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
+        };
+        return new PrimitiveNode(column.Name, repetition, logical, physical);
+    }
 
     public StringColumn Strings(string name) => Buffer<StringColumn>(name, MartColumnType.String);
 
@@ -128,53 +202,57 @@ internal sealed class MartFileWriter : IAsyncDisposable
     public ColumnBuffer Column(int index) => _buffers[index];
 
     /// <summary>Ends a row: every column must have received exactly one value for it.</summary>
-    public async ValueTask EndRowAsync(CancellationToken cancellationToken)
+    public ValueTask EndRowAsync(CancellationToken cancellationToken)
     {
         Rows++;
         _pendingRows++;
         if (_pendingRows >= Math.Min(RowGroupRows, RowGroupCells / _buffers.Length))
         {
-            await FlushAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            Flush();
         }
-    }
 
-    /// <summary>The footer key that names the inputs a file was built from (the manifest's fingerprint of them).</summary>
-    public const string InputsKey = "input_fingerprint";
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Writes the last row group and the footer, which carries <paramref name="inputs"/> (see <see cref="InputsKey"/>):
     /// a file then says itself which inputs built it, so that a build killed before its manifest cannot leave a
     /// file the next build would take for the manifest's. Returns the file's bytes.
     /// </summary>
-    public async Task<MemoryStream> FinishAsync(string inputs, CancellationToken cancellationToken)
+    public Task<MemoryStream> FinishAsync(string inputs, CancellationToken cancellationToken)
     {
-        _writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["mart_table"] = Table.Name, [InputsKey] = inputs };
+        cancellationToken.ThrowIfCancellationRequested();
+        _metadata[InputsKey] = inputs;
         // An empty partition still gets a file with the schema, so readers see the table and its columns.
         if (_pendingRows > 0 || Rows == 0)
         {
-            await FlushAsync(cancellationToken);
+            Flush();
         }
 
         _finished = true;
-        await _writer.DisposeAsync();
+        _writer!.Close();
+        _writer.Dispose();
         _output.Position = 0;
-        return _output;
+        return Task.FromResult(_output);
     }
 
     /// <summary>Abandons an unfinished file (a failed build); a finished one belongs to its caller.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (!_finished)
         {
             _finished = true;
-            await _writer.DisposeAsync();
-            await _output.DisposeAsync();
+            _writer?.Dispose();
+            _output.Dispose();
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private void Flush()
     {
-        using var rowGroup = _writer.CreateRowGroup();
+        using var rowGroup = Writer().AppendRowGroup();
         for (var i = 0; i < _buffers.Length; i++)
         {
             if (_buffers[i].Count != _pendingRows)
@@ -183,11 +261,11 @@ internal sealed class MartFileWriter : IAsyncDisposable
                     $"{Table.Name}.{Table.Columns[i].Name} has {_buffers[i].Count} values for {_pendingRows} rows.");
             }
 
-            await _buffers[i].WriteAsync(rowGroup, _fields[i], cancellationToken);
+            using var column = rowGroup.NextColumn();
+            _buffers[i].Write(column);
             _buffers[i].Clear();
         }
 
-        rowGroup.CompleteValidate();
         _pendingRows = 0;
     }
 
@@ -211,12 +289,16 @@ internal abstract class ColumnBuffer(MartColumn column)
 
     public abstract int Count { get; }
 
-    public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField field, CancellationToken cancellationToken);
+    /// <summary>Writes the buffered values as the row group's chunk of this column.</summary>
+    public abstract void Write(ColumnWriter column);
 
     public abstract void Clear();
 
     /// <summary>Adds a null (for a nullable column): the value a level or row does not carry.</summary>
     public abstract void AddNull();
+
+    /// <summary>Whether the buffered values (nulls aside) are at most <paramref name="limit"/> distinct ones; stops counting once they are more.</summary>
+    public abstract bool Repeats(int limit);
 
     public static ColumnBuffer For(MartColumn column) => column.Type switch
     {
@@ -253,8 +335,25 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
 
     public override void AddNull() => Add(null);
 
-    public override Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField field, CancellationToken cancellationToken) =>
-        rowGroup.WriteAsync(field, _values!);
+    public override bool Repeats(int limit)
+    {
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in _values)
+        {
+            if (value is not null && distinct.Add(value) && distinct.Count > limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override void Write(ColumnWriter column)
+    {
+        using var writer = column.LogicalWriter<string?>(ValueColumn<int>.WriterBuffer(_values.Count));
+        writer.WriteBatch(CollectionsMarshal.AsSpan(_values));
+    }
 
     public override void Clear() => _values.Clear();
 }
@@ -284,21 +383,50 @@ internal class ValueColumn<T>(MartColumn column) : ColumnBuffer(column)
 
     public override void AddNull() => Add(null);
 
-    public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, DataField field, CancellationToken cancellationToken)
+    public override bool Repeats(int limit)
+    {
+        var distinct = new HashSet<T>();
+        for (var i = 0; i < _count; i++)
+        {
+            if (_values[i] is { } value && distinct.Add(value) && distinct.Count > limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Values converted per batch by ParquetSharp's logical writers: its default, 4,096, or fewer for a short column
+    /// (each writer allocates its buffer; a month's parts write hundreds of short columns).
+    /// </summary>
+    internal static int WriterBuffer(int count) => Math.Clamp(count, 1, 4_096);
+
+    public override void Write(ColumnWriter column)
     {
         if (Column.Nullable)
         {
-            await rowGroup.WriteAsync<T>(field, new ReadOnlyMemory<T?>(_values, 0, _count), cancellationToken: cancellationToken);
+            using var nullable = column.LogicalWriter<T?>(WriterBuffer(_count));
+            nullable.WriteBatch(_values.AsSpan(0, _count));
             return;
         }
 
-        var values = new T[_count];
-        for (var i = 0; i < _count; i++)
+        var values = System.Buffers.ArrayPool<T>.Shared.Rent(_count);
+        try
         {
-            values[i] = _values[i]!.Value;
-        }
+            for (var i = 0; i < _count; i++)
+            {
+                values[i] = _values[i]!.Value;
+            }
 
-        await rowGroup.WriteAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken);
+            using var required = column.LogicalWriter<T>(WriterBuffer(_count));
+            required.WriteBatch(values.AsSpan(0, _count));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(values);
+        }
     }
 
     public override void Clear()

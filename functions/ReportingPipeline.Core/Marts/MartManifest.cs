@@ -199,7 +199,9 @@ internal static class MartFingerprint
             // ... and so is splitting a month into parts: the first build after it is a full one.
             Layout = t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=:part-{{region}}" : t.Layout.ToString(),
             Columns = t.Columns.Select(c => $"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}"),
-        })));
+        })),
+        // ... and so is how files are written: a new writer or encoding rule rewrites every file once, not a mix.
+        MartFileWriter.Format);
 
     public static string Of(params string?[] parts)
     {
