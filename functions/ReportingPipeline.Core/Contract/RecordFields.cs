@@ -15,8 +15,19 @@ internal static class RecordFields<TRecord>
     private static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties =
         typeof(TRecord).GetProperties().ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), StringComparer.Ordinal);
 
-    /// <summary>A compiled getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when asked).</summary>
-    public static Func<TRecord, TValue> Get<TValue>(string fieldKey)
+    /// <summary>
+    /// A compiled getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when
+    /// asked), compiled once per field and type: every part of every month builds its fact columns from them, and
+    /// compiling them anew each time left thousands of dynamic methods for the finalizer thread to destroy.
+    /// </summary>
+    public static Func<TRecord, TValue> Get<TValue>(string fieldKey) => Getters<TValue>.Compiled.GetOrAdd(fieldKey, Compile<TValue>);
+
+    private static class Getters<TValue>
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<TRecord, TValue>> Compiled = new(StringComparer.Ordinal);
+    }
+
+    private static Func<TRecord, TValue> Compile<TValue>(string fieldKey)
     {
         if (!Properties.TryGetValue(fieldKey, out var property))
         {

@@ -119,17 +119,11 @@ internal sealed class MartFileWriter : IAsyncDisposable
         {
             using var schema = Schema(Table);
             using var properties = Properties();
-            _writer = new ParquetFileWriter(_output, schema, properties, _metadata, leaveOpen: true)
-            {
-                LogicalTypeFactory = DatesAsDateOnly,
-            };
+            _writer = new ParquetFileWriter(_output, schema, properties, _metadata, leaveOpen: true);
         }
 
         return _writer;
     }
-
-    /// <summary>Dates are handed over as <see cref="DateOnly"/>: the marts mean calendar days.</summary>
-    private static readonly LogicalTypeFactory DatesAsDateOnly = new() { DateAsDateOnly = true };
 
     /// <summary>The Parquet schema of a table: one column per declared column, in order.</summary>
     private static GroupNode Schema(MartTable table)
@@ -289,7 +283,11 @@ internal abstract class ColumnBuffer(MartColumn column)
 
     public abstract int Count { get; }
 
-    /// <summary>Writes the buffered values as the row group's chunk of this column.</summary>
+    /// <summary>
+    /// Writes the buffered values as the row group's chunk of this column, through parquet-cpp's physical writer:
+    /// values as stored (UTF-8 bytes, unscaled DECIMAL integers, days, microseconds), and a definition level per
+    /// row of a nullable column (1 for a value, 0 for a null).
+    /// </summary>
     public abstract void Write(ColumnWriter column);
 
     public abstract void Clear();
@@ -303,13 +301,13 @@ internal abstract class ColumnBuffer(MartColumn column)
     public static ColumnBuffer For(MartColumn column) => column.Type switch
     {
         MartColumnType.String => new StringColumn(column),
-        MartColumnType.Boolean => new ValueColumn<bool>(column),
-        MartColumnType.Int32 => new ValueColumn<int>(column),
-        MartColumnType.Int64 => new ValueColumn<long>(column),
+        MartColumnType.Boolean => new ValueColumn<bool>(column, Stored.As<bool, bool>(v => v)),
+        MartColumnType.Int32 => new ValueColumn<int>(column, Stored.As<int, int>(v => v)),
+        MartColumnType.Int64 => new ValueColumn<long>(column, Stored.As<long, long>(v => v)),
         MartColumnType.Money => new DecimalColumn(column, 2),
         MartColumnType.Hours => new DecimalColumn(column, 1),
-        MartColumnType.Ratio => new ValueColumn<double>(column),
-        MartColumnType.Date => new ValueColumn<DateOnly>(column),
+        MartColumnType.Ratio => new ValueColumn<double>(column, Stored.As<double, double>(v => v)),
+        MartColumnType.Date => new ValueColumn<DateOnly>(column, Stored.As<DateOnly, int>(d => d.DayNumber - Stored.UnixEpochDay)),
         MartColumnType.Timestamp => new TimestampColumn(column),
         _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
     };
@@ -349,16 +347,118 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         return true;
     }
 
-    public override void Write(ColumnWriter column)
+    /// <summary>The strings as UTF-8 in one pinned buffer, each value a pointer into it for the time of the call.</summary>
+    public override unsafe void Write(ColumnWriter column)
     {
-        using var writer = column.LogicalWriter<string?>(ValueColumn<int>.WriterBuffer(_values.Count));
-        writer.WriteBatch(CollectionsMarshal.AsSpan(_values));
+        var values = CollectionsMarshal.AsSpan(_values);
+        var bytes = 0;
+        foreach (var value in values)
+        {
+            bytes += value is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(value);
+        }
+
+        var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(bytes, 1));
+        var arrays = System.Buffers.ArrayPool<ByteArray>.Shared.Rent(Math.Max(values.Length, 1));
+        var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Math.Max(values.Length, 1));
+        try
+        {
+            fixed (byte* start = utf8)
+            {
+                var offset = 0;
+                var count = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    levels[i] = Stored.Level(values[i] is not null);
+                    if (values[i] is { } value)
+                    {
+                        var length = System.Text.Encoding.UTF8.GetBytes(value, utf8.AsSpan(offset));
+                        arrays[count++] = new ByteArray((IntPtr)(start + offset), length);
+                        offset += length;
+                    }
+                }
+
+                var writer = (ColumnWriter<ByteArray>)column;
+                if (Column.Nullable)
+                {
+                    writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, arrays.AsSpan(0, count));
+                }
+                else
+                {
+                    writer.WriteBatch(arrays.AsSpan(0, count));
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+            System.Buffers.ArrayPool<ByteArray>.Shared.Return(arrays);
+            System.Buffers.ArrayPool<short>.Shared.Return(levels);
+        }
     }
 
     public override void Clear() => _values.Clear();
 }
 
-internal class ValueColumn<T>(MartColumn column) : ColumnBuffer(column)
+/// <summary>How a value column's values are stored: the physical Parquet type and the conversion to it.</summary>
+internal abstract class Stored<T>
+    where T : struct
+{
+    /// <summary>Writes <paramref name="values"/> (nulls only where <paramref name="nullable"/>) as the column chunk.</summary>
+    public abstract void Write(ColumnWriter column, ReadOnlySpan<T?> values, bool nullable);
+}
+
+internal static class Stored
+{
+    /// <summary>The definition level of a nullable column's row: 1 where there is a value, 0 for a null.</summary>
+    public static short Level(bool hasValue) => hasValue ? (short)1 : (short)0;
+
+    /// <summary>DATE is days since 1970-01-01.</summary>
+    public static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    public static Stored<T> As<T, TStored>(Func<T, TStored> convert)
+        where T : struct
+        where TStored : unmanaged => new Converted<T, TStored>(convert);
+
+    private sealed class Converted<T, TStored>(Func<T, TStored> convert) : Stored<T>
+        where T : struct
+        where TStored : unmanaged
+    {
+        public override void Write(ColumnWriter column, ReadOnlySpan<T?> values, bool nullable)
+        {
+            var stored = System.Buffers.ArrayPool<TStored>.Shared.Rent(Math.Max(values.Length, 1));
+            var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Math.Max(values.Length, 1));
+            try
+            {
+                var count = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    levels[i] = Level(values[i].HasValue);
+                    if (values[i] is { } value)
+                    {
+                        stored[count++] = convert(value);
+                    }
+                }
+
+                var writer = (ColumnWriter<TStored>)column;
+                if (nullable)
+                {
+                    writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, stored.AsSpan(0, count));
+                }
+                else
+                {
+                    writer.WriteBatch(stored.AsSpan(0, count));
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<TStored>.Shared.Return(stored);
+                System.Buffers.ArrayPool<short>.Shared.Return(levels);
+            }
+        }
+    }
+}
+
+internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffer(column)
     where T : struct
 {
     private T?[] _values = new T?[1024];
@@ -397,37 +497,7 @@ internal class ValueColumn<T>(MartColumn column) : ColumnBuffer(column)
         return true;
     }
 
-    /// <summary>
-    /// Values converted per batch by ParquetSharp's logical writers: its default, 4,096, or fewer for a short column
-    /// (each writer allocates its buffer; a month's parts write hundreds of short columns).
-    /// </summary>
-    internal static int WriterBuffer(int count) => Math.Clamp(count, 1, 4_096);
-
-    public override void Write(ColumnWriter column)
-    {
-        if (Column.Nullable)
-        {
-            using var nullable = column.LogicalWriter<T?>(WriterBuffer(_count));
-            nullable.WriteBatch(_values.AsSpan(0, _count));
-            return;
-        }
-
-        var values = System.Buffers.ArrayPool<T>.Shared.Rent(_count);
-        try
-        {
-            for (var i = 0; i < _count; i++)
-            {
-                values[i] = _values[i]!.Value;
-            }
-
-            using var required = column.LogicalWriter<T>(WriterBuffer(_count));
-            required.WriteBatch(values.AsSpan(0, _count));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<T>.Shared.Return(values);
-        }
-    }
+    public override void Write(ColumnWriter column) => stored.Write(column, _values.AsSpan(0, _count), Column.Nullable);
 
     public override void Clear()
     {
@@ -436,15 +506,24 @@ internal class ValueColumn<T>(MartColumn column) : ColumnBuffer(column)
     }
 }
 
-/// <summary>DECIMAL values rounded to the column's scale (sums of 2-decimal values stay exact; this only guards).</summary>
-internal sealed class DecimalColumn(MartColumn column, int scale) : ValueColumn<decimal>(column)
+/// <summary>
+/// DECIMAL(18, scale) values rounded to the column's scale (sums of 2-decimal values stay exact; this only guards),
+/// stored as their unscaled INT64.
+/// </summary>
+internal sealed class DecimalColumn(MartColumn column, int scale) : ValueColumn<decimal>(column, Unscaled(scale))
 {
     public new void Add(decimal? value) =>
         base.Add(value is { } v ? Math.Round(v, scale, MidpointRounding.AwayFromZero) : null);
+
+    private static Stored<decimal> Unscaled(int scale)
+    {
+        var factor = (decimal)Math.Pow(10, scale);
+        return Stored.As<decimal, long>(v => decimal.ToInt64(v * factor));
+    }
 }
 
-/// <summary>Timestamps are written as UTC instants, whatever offset they arrive with.</summary>
-internal sealed class TimestampColumn(MartColumn column) : ValueColumn<DateTime>(column)
+/// <summary>Timestamps are written as UTC instants (microseconds since 1970), whatever offset they arrive with.</summary>
+internal sealed class TimestampColumn(MartColumn column) : ValueColumn<DateTime>(column, Stored.As<DateTime, long>(t => (t.Ticks - DateTime.UnixEpoch.Ticks) / 10))
 {
     public void Add(DateTimeOffset? value) => base.Add(value?.UtcDateTime);
 }
