@@ -347,50 +347,62 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         return true;
     }
 
-    /// <summary>The strings as UTF-8 in one pinned buffer, each value a pointer into it for the time of the call.</summary>
+    /// <summary>
+    /// The strings as UTF-8 in a pinned buffer, each value a pointer into it for the time of the call, a batch of
+    /// <see cref="Stored.Batch"/> values at a time.
+    /// </summary>
     public override unsafe void Write(ColumnWriter column)
     {
-        var values = CollectionsMarshal.AsSpan(_values);
-        var bytes = 0;
-        foreach (var value in values)
-        {
-            bytes += value is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(value);
-        }
-
-        var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(bytes, 1));
-        var arrays = System.Buffers.ArrayPool<ByteArray>.Shared.Rent(Math.Max(values.Length, 1));
-        var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Math.Max(values.Length, 1));
+        var writer = (ColumnWriter<ByteArray>)column;
+        var arrays = System.Buffers.ArrayPool<ByteArray>.Shared.Rent(Stored.Batch);
+        var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Stored.Batch);
         try
         {
-            fixed (byte* start = utf8)
+            for (var first = 0; first < _values.Count; first += Stored.Batch)
             {
-                var offset = 0;
-                var count = 0;
-                for (var i = 0; i < values.Length; i++)
+                var values = CollectionsMarshal.AsSpan(_values).Slice(first, Math.Min(Stored.Batch, _values.Count - first));
+                var bytes = 0;
+                foreach (var value in values)
                 {
-                    levels[i] = Stored.Level(values[i] is not null);
-                    if (values[i] is { } value)
-                    {
-                        var length = System.Text.Encoding.UTF8.GetBytes(value, utf8.AsSpan(offset));
-                        arrays[count++] = new ByteArray((IntPtr)(start + offset), length);
-                        offset += length;
-                    }
+                    bytes += value is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(value);
                 }
 
-                var writer = (ColumnWriter<ByteArray>)column;
-                if (Column.Nullable)
+                var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(bytes, 1));
+                try
                 {
-                    writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, arrays.AsSpan(0, count));
+                    fixed (byte* start = utf8)
+                    {
+                        var offset = 0;
+                        var count = 0;
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            levels[i] = Stored.Level(values[i] is not null);
+                            if (values[i] is { } value)
+                            {
+                                var length = System.Text.Encoding.UTF8.GetBytes(value, utf8.AsSpan(offset));
+                                arrays[count++] = new ByteArray((IntPtr)(start + offset), length);
+                                offset += length;
+                            }
+                        }
+
+                        if (Column.Nullable)
+                        {
+                            writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, arrays.AsSpan(0, count));
+                        }
+                        else
+                        {
+                            writer.WriteBatch(arrays.AsSpan(0, count));
+                        }
+                    }
                 }
-                else
+                finally
                 {
-                    writer.WriteBatch(arrays.AsSpan(0, count));
+                    System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
                 }
             }
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
             System.Buffers.ArrayPool<ByteArray>.Shared.Return(arrays);
             System.Buffers.ArrayPool<short>.Shared.Return(levels);
         }
@@ -409,6 +421,13 @@ internal abstract class Stored<T>
 
 internal static class Stored
 {
+    /// <summary>
+    /// Values handed to parquet-cpp per call, converted into small pooled buffers: a column of a quarter of a
+    /// million values converted whole kept megabytes of buffers in the shared pool for each core (a national full
+    /// build's resident peak rose by about 180 MB).
+    /// </summary>
+    public const int Batch = 4_096;
+
     /// <summary>The definition level of a nullable column's row: 1 where there is a value, 0 for a null.</summary>
     public static short Level(bool hasValue) => hasValue ? (short)1 : (short)0;
 
@@ -425,28 +444,32 @@ internal static class Stored
     {
         public override void Write(ColumnWriter column, ReadOnlySpan<T?> values, bool nullable)
         {
-            var stored = System.Buffers.ArrayPool<TStored>.Shared.Rent(Math.Max(values.Length, 1));
-            var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Math.Max(values.Length, 1));
+            var writer = (ColumnWriter<TStored>)column;
+            var stored = System.Buffers.ArrayPool<TStored>.Shared.Rent(Batch);
+            var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Batch);
             try
             {
-                var count = 0;
-                for (var i = 0; i < values.Length; i++)
+                for (var first = 0; first < values.Length; first += Batch)
                 {
-                    levels[i] = Level(values[i].HasValue);
-                    if (values[i] is { } value)
+                    var batch = values.Slice(first, Math.Min(Batch, values.Length - first));
+                    var count = 0;
+                    for (var i = 0; i < batch.Length; i++)
                     {
-                        stored[count++] = convert(value);
+                        levels[i] = Level(batch[i].HasValue);
+                        if (batch[i] is { } value)
+                        {
+                            stored[count++] = convert(value);
+                        }
                     }
-                }
 
-                var writer = (ColumnWriter<TStored>)column;
-                if (nullable)
-                {
-                    writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, stored.AsSpan(0, count));
-                }
-                else
-                {
-                    writer.WriteBatch(stored.AsSpan(0, count));
+                    if (nullable)
+                    {
+                        writer.WriteBatch(batch.Length, levels.AsSpan(0, batch.Length), default, stored.AsSpan(0, count));
+                    }
+                    else
+                    {
+                        writer.WriteBatch(stored.AsSpan(0, count));
+                    }
                 }
             }
             finally
