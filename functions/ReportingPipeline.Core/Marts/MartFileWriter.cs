@@ -422,9 +422,9 @@ internal abstract class Stored<T>
 internal static class Stored
 {
     /// <summary>
-    /// Values handed to parquet-cpp per call, converted into small pooled buffers: a column of a quarter of a
-    /// million values converted whole kept megabytes of buffers in the shared pool for each core (a national full
-    /// build's resident peak rose by about 180 MB).
+    /// Values handed to parquet-cpp per call, converted into small pooled buffers: columns of a quarter of a million
+    /// values converted whole kept megabytes of buffers in the shared pool for each core (national full builds
+    /// peaked at 1,469-1,563 MB resident, 1,250-1,428 MB with batches; docs/benchmarks.md, "Round 6").
     /// </summary>
     public const int Batch = 4_096;
 
