@@ -117,7 +117,7 @@ internal sealed class MartFileWriter : IAsyncDisposable
     {
         if (_writer is null)
         {
-            using var schema = Schema(Table);
+            using var schema = Schema();
             using var properties = Properties();
             _writer = new ParquetFileWriter(_output, schema, properties, _metadata, leaveOpen: true);
         }
@@ -125,15 +125,15 @@ internal sealed class MartFileWriter : IAsyncDisposable
         return _writer;
     }
 
-    /// <summary>The Parquet schema of a table: one column per declared column, in order.</summary>
-    private static GroupNode Schema(MartTable table)
+    /// <summary>The Parquet schema of the table: one column per declared column, in order, of its buffer's physical type.</summary>
+    private GroupNode Schema()
     {
-        var nodes = new Node[table.Columns.Count];
+        var nodes = new Node[_buffers.Length];
         try
         {
             for (var i = 0; i < nodes.Length; i++)
             {
-                nodes[i] = Node(table.Columns[i]);
+                nodes[i] = Node(_buffers[i]);
             }
 
             return new GroupNode("schema", Repetition.Required, nodes);
@@ -147,9 +147,13 @@ internal sealed class MartFileWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The Parquet column a declared column becomes.</summary>
-    private static PrimitiveNode Node(MartColumn column)
+    /// <summary>
+    /// The Parquet column a declared column becomes: the physical type its buffer stores (<see cref="ColumnBuffer.For"/>),
+    /// annotated with the logical type the contract names.
+    /// </summary>
+    private static PrimitiveNode Node(ColumnBuffer buffer)
     {
+        var column = buffer.Column;
         var repetition = column.Nullable ? Repetition.Optional : Repetition.Required;
         using var logical = column.Type switch
         {
@@ -160,19 +164,9 @@ internal sealed class MartFileWriter : IAsyncDisposable
             // Not INT96 (Impala's), which the contract forbids.
             MartColumnType.Timestamp => LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Micros),
             MartColumnType.Boolean or MartColumnType.Int32 or MartColumnType.Int64 or MartColumnType.Ratio => LogicalType.None(),
-            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
+            _ => throw new ArgumentOutOfRangeException(nameof(buffer), column.Type, "Unknown mart column type."),
         };
-        var physical = column.Type switch
-        {
-            MartColumnType.String => PhysicalType.ByteArray,
-            MartColumnType.Boolean => PhysicalType.Boolean,
-            MartColumnType.Int32 or MartColumnType.Date => PhysicalType.Int32,
-            // DECIMAL(18, s) as INT64: 8 bytes a value, where a FIXED_LEN_BYTE_ARRAY would take 16.
-            MartColumnType.Int64 or MartColumnType.Money or MartColumnType.Hours or MartColumnType.Timestamp => PhysicalType.Int64,
-            MartColumnType.Ratio => PhysicalType.Double,
-            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown mart column type."),
-        };
-        return new PrimitiveNode(column.Name, repetition, logical, physical);
+        return new PrimitiveNode(column.Name, repetition, logical, buffer.Physical);
     }
 
     public StringColumn Strings(string name) => Buffer<StringColumn>(name, MartColumnType.String);
@@ -283,6 +277,9 @@ internal abstract class ColumnBuffer(MartColumn column)
 
     public abstract int Count { get; }
 
+    /// <summary>The Parquet physical type the values are stored as, the one <see cref="Write"/> writes.</summary>
+    public abstract PhysicalType Physical { get; }
+
     /// <summary>
     /// Writes the buffered values as the row group's chunk of this column, through parquet-cpp's physical writer:
     /// values as stored (UTF-8 bytes, unscaled DECIMAL integers, days, microseconds), and a definition level per
@@ -320,6 +317,8 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
     private readonly List<string?> _values = [];
 
     public override int Count => _values.Count;
+
+    public override PhysicalType Physical { get; } = Stored.PhysicalOf<ByteArray>();
 
     public void Add(string? value)
     {
@@ -385,14 +384,7 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
                             }
                         }
 
-                        if (Column.Nullable)
-                        {
-                            writer.WriteBatch(values.Length, levels.AsSpan(0, values.Length), default, arrays.AsSpan(0, count));
-                        }
-                        else
-                        {
-                            writer.WriteBatch(arrays.AsSpan(0, count));
-                        }
+                        Stored.WriteBatch(writer, Column.Nullable, levels.AsSpan(0, values.Length), arrays.AsSpan(0, count));
                     }
                 }
                 finally
@@ -415,6 +407,9 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
 internal abstract class Stored<T>
     where T : struct
 {
+    /// <summary>The Parquet physical type the values are converted to.</summary>
+    public abstract PhysicalType Physical { get; }
+
     /// <summary>Writes <paramref name="values"/> (nulls only where <paramref name="nullable"/>) as the column chunk.</summary>
     public abstract void Write(ColumnWriter column, ReadOnlySpan<T?> values, bool nullable);
 }
@@ -434,6 +429,27 @@ internal static class Stored
     /// <summary>DATE is days since 1970-01-01.</summary>
     public static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
+    /// <summary>The physical type parquet-cpp writes values of <typeparamref name="TStored"/> as (its writer is a <c>ColumnWriter&lt;TStored&gt;</c>).</summary>
+    public static PhysicalType PhysicalOf<TStored>()
+        where TStored : unmanaged => LogicalTypeFactory.DefaultPhysicalTypeMapping.Single(m => m.Value == typeof(TStored)).Key;
+
+    /// <summary>
+    /// Writes one batch: the values present, with a definition level per row when the column is nullable (a
+    /// required column's rows are its values).
+    /// </summary>
+    public static void WriteBatch<TStored>(ColumnWriter<TStored> writer, bool nullable, ReadOnlySpan<short> levels, ReadOnlySpan<TStored> values)
+        where TStored : unmanaged
+    {
+        if (nullable)
+        {
+            writer.WriteBatch(levels.Length, levels, default, values);
+        }
+        else
+        {
+            writer.WriteBatch(values);
+        }
+    }
+
     public static Stored<T> As<T, TStored>(Func<T, TStored> convert)
         where T : struct
         where TStored : unmanaged => new Converted<T, TStored>(convert);
@@ -442,6 +458,8 @@ internal static class Stored
         where T : struct
         where TStored : unmanaged
     {
+        public override PhysicalType Physical { get; } = PhysicalOf<TStored>();
+
         public override void Write(ColumnWriter column, ReadOnlySpan<T?> values, bool nullable)
         {
             var writer = (ColumnWriter<TStored>)column;
@@ -462,14 +480,7 @@ internal static class Stored
                         }
                     }
 
-                    if (nullable)
-                    {
-                        writer.WriteBatch(batch.Length, levels.AsSpan(0, batch.Length), default, stored.AsSpan(0, count));
-                    }
-                    else
-                    {
-                        writer.WriteBatch(stored.AsSpan(0, count));
-                    }
+                    WriteBatch(writer, nullable, levels.AsSpan(0, batch.Length), stored.AsSpan(0, count));
                 }
             }
             finally
@@ -488,6 +499,8 @@ internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffe
     private int _count;
 
     public override int Count => _count;
+
+    public override PhysicalType Physical => stored.Physical;
 
     public void Add(T? value)
     {
@@ -531,7 +544,7 @@ internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffe
 
 /// <summary>
 /// DECIMAL(18, scale) values rounded to the column's scale (sums of 2-decimal values stay exact; this only guards),
-/// stored as their unscaled INT64.
+/// stored as their unscaled INT64: 8 bytes a value, where a FIXED_LEN_BYTE_ARRAY would take 16.
 /// </summary>
 internal sealed class DecimalColumn(MartColumn column, int scale) : ValueColumn<decimal>(column, Unscaled(scale))
 {
