@@ -36,6 +36,10 @@ public static class PipelineJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.Converters.Add(new PeriodJsonConverter());
+        foreach (var converter in SubmissionFields.JsonConverters())
+        {
+            options.Converters.Add(converter);
+        }
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

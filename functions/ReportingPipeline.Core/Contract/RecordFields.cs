@@ -68,10 +68,13 @@ internal static class RecordFields<TRecord>
         return Get<object?>(fieldKey);
     }
 
+    /// <summary>The record's primary constructor: one parameter per field, named as its property.</summary>
+    public static ConstructorInfo PrimaryConstructor { get; } = typeof(TRecord).GetConstructors().MaxBy(c => c.GetParameters().Length)
+        ?? throw new InvalidOperationException($"{typeof(TRecord).Name} has no public constructor.");
+
     private static Func<Func<string, object?>, TRecord> CompileConstructor()
     {
-        var constructor = typeof(TRecord).GetConstructors().MaxBy(c => c.GetParameters().Length)
-            ?? throw new InvalidOperationException($"{typeof(TRecord).Name} has no public constructor.");
+        var constructor = PrimaryConstructor;
         var valueOf = Expression.Parameter(typeof(Func<string, object?>), "valueOf");
         var arguments = constructor.GetParameters().Select(parameter =>
         {

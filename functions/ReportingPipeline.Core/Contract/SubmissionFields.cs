@@ -37,6 +37,9 @@ public static class SubmissionFields
             .Select((field, i) => (field.Key, Value: row[i]))
             .ToDictionary(cell => cell.Key, cell => cell.Value, StringComparer.Ordinal))];
 
+    /// <summary>The JSON converters of the sections' records, for <see cref="PipelineJson"/>: one per section.</summary>
+    internal static IEnumerable<System.Text.Json.Serialization.JsonConverter> JsonConverters() => Accessors.Values.Select(a => a.JsonConverter());
+
     /// <summary>A value as text the way a cell or a JSON string carries it: invariant digits, null for missing.</summary>
     public static string? Text(object? value) => value is null ? null : FormatInvariant(value);
 
@@ -54,9 +57,12 @@ public static class SubmissionFields
         SectionDefinition Section { get; }
 
         IEnumerable<IReadOnlyList<object?>> Rows(Submission submission);
+
+        System.Text.Json.Serialization.JsonConverter JsonConverter();
     }
 
     private sealed class SectionAccessor<TRecord> : ISectionAccessor
+        where TRecord : class
     {
         private readonly Func<Submission, IEnumerable<TRecord>> _records;
         private readonly Func<TRecord, object?>[] _getters;
@@ -77,6 +83,8 @@ public static class SubmissionFields
         }
 
         public SectionDefinition Section { get; }
+
+        public System.Text.Json.Serialization.JsonConverter JsonConverter() => new RecordJsonConverter<TRecord>(Section);
 
         public IEnumerable<IReadOnlyList<object?>> Rows(Submission submission)
         {

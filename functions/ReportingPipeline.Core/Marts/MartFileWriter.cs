@@ -221,6 +221,7 @@ internal sealed class MartFileWriter : IAsyncDisposable
         _finished = true;
         _writer!.Close();
         _writer.Dispose();
+        Release();
         _output.Position = 0;
         return Task.FromResult(_output);
     }
@@ -233,9 +234,18 @@ internal sealed class MartFileWriter : IAsyncDisposable
             _finished = true;
             _writer?.Dispose();
             _output.Dispose();
+            Release();
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void Release()
+    {
+        foreach (var buffer in _buffers)
+        {
+            buffer.Release();
+        }
     }
 
     private void Flush()
@@ -257,13 +267,15 @@ internal sealed class MartFileWriter : IAsyncDisposable
         _pendingRows = 0;
     }
 
-    private T Buffer<T>(string name, params MartColumnType[] types)
+    // The fact files ask for a row's columns by name, so no array of types per call.
+    private T Buffer<T>(string name, MartColumnType type, MartColumnType? or = null)
         where T : ColumnBuffer
     {
         var index = Table.IndexOf(name);
-        if (!types.Contains(Table.Columns[index].Type) || _buffers[index] is not T buffer)
+        var actual = Table.Columns[index].Type;
+        if ((actual != type && actual != or) || _buffers[index] is not T buffer)
         {
-            throw new InvalidOperationException($"{Table.Name}.{name} is {Table.Columns[index].Type}, not {string.Join('/', types)}.");
+            throw new InvalidOperationException($"{Table.Name}.{name} is {actual}, not {type}{(or is null ? string.Empty : $"/{or}")}.");
         }
 
         return buffer;
@@ -288,6 +300,9 @@ internal abstract class ColumnBuffer(MartColumn column)
     public abstract void Write(ColumnWriter column);
 
     public abstract void Clear();
+
+    /// <summary>Gives the buffer's array back to <see cref="ColumnArrays"/>: the file is finished or abandoned. The buffer is empty after it.</summary>
+    public abstract void Release();
 
     /// <summary>Adds a null (for a nullable column): the value a level or row does not carry.</summary>
     public abstract void AddNull();
@@ -314,9 +329,10 @@ internal abstract class ColumnBuffer(MartColumn column)
 
 internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
 {
-    private readonly List<string?> _values = [];
+    private string?[] _values = [];
+    private int _count;
 
-    public override int Count => _values.Count;
+    public override int Count => _count;
 
     public override PhysicalType Physical { get; } = Stored.PhysicalOf<ByteArray>();
 
@@ -327,7 +343,12 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
             throw NullInRequiredColumn();
         }
 
-        _values.Add(value);
+        if (_count == _values.Length)
+        {
+            _values = ColumnArrays.Grow(_values, _count);
+        }
+
+        _values[_count++] = value;
     }
 
     public override void AddNull() => Add(null);
@@ -335,7 +356,7 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
     public override bool Repeats(int limit)
     {
         var distinct = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var value in _values)
+        foreach (var value in _values.AsSpan(0, _count))
         {
             if (value is not null && distinct.Add(value) && distinct.Count > limit)
             {
@@ -357,9 +378,9 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Stored.Batch);
         try
         {
-            for (var first = 0; first < _values.Count; first += Stored.Batch)
+            for (var first = 0; first < _count; first += Stored.Batch)
             {
-                var values = CollectionsMarshal.AsSpan(_values).Slice(first, Math.Min(Stored.Batch, _values.Count - first));
+                var values = _values.AsSpan(first, Math.Min(Stored.Batch, _count - first));
                 var bytes = 0;
                 foreach (var value in values)
                 {
@@ -400,7 +421,49 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         }
     }
 
-    public override void Clear() => _values.Clear();
+    public override void Clear()
+    {
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+    }
+
+    public override void Release()
+    {
+        _count = 0;
+        ColumnArrays.Return(ref _values);
+    }
+}
+
+/// <summary>
+/// The arrays column buffers hold their values in, from the shared pool: a build writes thousands of files, each
+/// of tens of columns whose buffers grew by doubling, and those arrays (most of them big enough for the large
+/// object heap) were what a Guangdong full build allocated most (1.2 of its 2.3 GB) and what made the GC collect
+/// the whole heap (docs/benchmarks.md, "Round 7"). A file returns its arrays when it is finished or abandoned.
+/// </summary>
+internal static class ColumnArrays
+{
+    /// <summary>The first array a column gets.</summary>
+    public const int Initial = 1_024;
+
+    /// <summary>An array twice as big (at least <see cref="Initial"/>) holding the first <paramref name="count"/> values; the old one goes back to the pool.</summary>
+    public static T[] Grow<T>(T[] values, int count)
+    {
+        var bigger = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(Initial, values.Length * 2));
+        values.AsSpan(0, count).CopyTo(bigger);
+        Return(ref values);
+        return bigger;
+    }
+
+    /// <summary>Gives <paramref name="values"/> back (cleared first where it holds references) and leaves the field empty, so it is never given back twice.</summary>
+    public static void Return<T>(ref T[] values)
+    {
+        if (values.Length > 0)
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        }
+
+        values = [];
+    }
 }
 
 /// <summary>How a value column's values are stored: the physical Parquet type and the conversion to it.</summary>
@@ -495,7 +558,7 @@ internal static class Stored
 internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffer(column)
     where T : struct
 {
-    private T?[] _values = new T?[1024];
+    private T?[] _values = [];
     private int _count;
 
     public override int Count => _count;
@@ -511,7 +574,7 @@ internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffe
 
         if (_count == _values.Length)
         {
-            Array.Resize(ref _values, _values.Length * 2);
+            _values = ColumnArrays.Grow(_values, _count);
         }
 
         _values[_count++] = value;
@@ -539,6 +602,12 @@ internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffe
     {
         Array.Clear(_values, 0, _count);
         _count = 0;
+    }
+
+    public override void Release()
+    {
+        _count = 0;
+        ColumnArrays.Return(ref _values);
     }
 }
 
