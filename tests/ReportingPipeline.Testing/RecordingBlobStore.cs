@@ -34,10 +34,18 @@ public sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
         return inner.OpenReadAsync(container, name, cancellationToken);
     }
 
-    public Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default)
+    /// <summary>Awaited before each write is passed on (container, name): a slow store, for tests of what runs while a write is under way.</summary>
+    public Func<string, string, CancellationToken, Task>? BeforeWrite { get; init; }
+
+    public async Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         Record($"write {container}/{name}");
-        return inner.WriteAsync(container, name, content, contentType, cancellationToken);
+        if (BeforeWrite is { } before)
+        {
+            await before(container, name, cancellationToken);
+        }
+
+        await inner.WriteAsync(container, name, content, contentType, cancellationToken);
     }
 
     public Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken = default)

@@ -22,11 +22,36 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
 
     public HashSet<string> Existing { get; } = existing;
 
-    public Dictionary<string, ManifestFile> Files { get; } = new(StringComparer.Ordinal);
+    /// <summary>The files the manifest will name. A month's <c>agg_region_month</c> parts may still be stored while the next month is planned and its facts written (<see cref="MartBuilder"/>), so this and <see cref="Written"/> take writers from two months at once.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, ManifestFile> Files { get; } = new(StringComparer.Ordinal);
 
-    public List<string> Written { get; } = [];
+    /// <summary>The files this build wrote, in the order written.</summary>
+    public IReadOnlyList<string> Written
+    {
+        get
+        {
+            lock (_written)
+            {
+                return [.. _writtenInOrder];
+            }
+        }
+    }
+
+    private readonly List<string> _writtenInOrder = [];
 
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    /// <summary>Records <paramref name="name"/> as written (once, however often it is written: a part written again after a copy forward fell back to the staged files is one file written).</summary>
+    private void RecordWritten(string name)
+    {
+        lock (_written)
+        {
+            if (_written.Add(name))
+            {
+                _writtenInOrder.Add(name);
+            }
+        }
+    }
 
     /// <summary>Starts a build: its id, the previous manifest (null when missing or unreadable) and the files in <c>marts</c>.</summary>
     public static async Task<MartBuild> StartAsync(IBlobStore store, MartManifest? previous, DateTimeOffset now, CancellationToken cancellationToken)
@@ -66,10 +91,7 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         }
 
         await inputs.WriteAsync(Store, cancellationToken);
-        if (_written.Add(name))
-        {
-            Written.Add(name);
-        }
+        RecordWritten(name);
     }
 
     /// <summary>Finishes <paramref name="file"/> and writes it to <c>marts</c>, recording it for the manifest.</summary>
@@ -172,10 +194,6 @@ internal sealed class MartBuild(IBlobStore store, string id, DateTimeOffset now,
         var bytes = content.Length;
         await Store.WriteAsync(Containers.Marts, name, content, ParquetContentType, cancellationToken);
         Files[name] = new ManifestFile(name, period, file.Rows, bytes, inputPeriods, inputs, Id, Now);
-        if (_written.Add(name))
-        {
-            // A part written again (a copy forward that fell back to the staged files) is one file written.
-            Written.Add(name);
-        }
+        RecordWritten(name);
     }
 }

@@ -51,6 +51,19 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// </summary>
     public int MinPartStations { get; init; } = MartParts.DefaultMinStations;
 
+    /// <summary>
+    /// Whether a month's <c>agg_region_month</c> parts may be written while the next month is built: when one
+    /// month's totals take at most this fraction of the memory the garbage collector may use (a province's few
+    /// megabytes do; a country's tens of megabytes under a 2 GB instance's cap do not).
+    /// </summary>
+    internal const int OverlapMemoryShare = 64;
+
+    /// <summary>Whether a month's <c>agg_region_month</c> parts may be written while the next month is built, where they fit (<see cref="OverlapsAggregates"/>); tests turn it off to compare the two orders.</summary>
+    internal bool OverlapAggregates { get; init; } = true;
+
+    internal static bool OverlapsAggregates(RegionRollup rollup) =>
+        rollup.TotalsBytes * OverlapMemoryShare <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
@@ -84,100 +97,125 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         RegionRollup.Totals? monthRead = null;
         var rebuilt = new List<Period>();
         var unchanged = new List<Period>();
-        foreach (var period in periods)
+
+        // A month's agg_region_month parts are still being written while the next month is planned and, when that
+        // month is read from every staged file, while its facts are built and its totals added up: the cores no
+        // longer wait at every month's end. Whatever reads or changes what they are written from (the year to date,
+        // the previous month's files) waits for them first. Only where a second month's totals fit in memory
+        // (OverlapsAggregates): nationally they are tens of megabytes under an instance's cap.
+        var overlap = OverlapAggregates && OverlapsAggregates(rollup);
+        logger.LogDebug("Mart build {BuildId}: a month's totals take {TotalsMb:0.0} MB; agg_region_month written while the next month is built: {Overlap}",
+            build.Id, rollup.TotalsBytes / 1e6, overlap);
+        Task? aggregatesWriting = null;
+        async Task AggregatesWrittenAsync()
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (period == periods[0] || period.Month == 1)
+            if (aggregatesWriting is { } writing)
             {
-                yearInputs.Clear();
-                yearToDate = null;
+                aggregatesWriting = null;
+                await writing;
             }
+        }
 
-            var closed = deadline.IsClosed(period, now);
-            var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, parts, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
-            manifestPeriods.Add(month.Month.Manifest);
-            await build.WriteInputsAsync(month.Month, cancellationToken);
-            logger.LogDebug("{Period}: {MonthWork}, {FactParts} fact parts and {AggregateParts} agg_region_month parts rewritten", period, month.Work, month.FactParts.Count, month.AggregateParts.Count);
-            if (month.Work == MonthWork.Reuse)
+        try
+        {
+            foreach (var period in periods)
             {
-                // A later rebuild in this year reloads the year to date from this month's files.
-                yearToDate = null;
-                unchanged.Add(period);
-                continue;
-            }
-
-            rebuilt.Add(period);
-            if (!month.WritesAggregate)
-            {
-                yearToDate = null;
-            }
-            else
-            {
-                if (yearToDate is null)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (period == periods[0] || period.Month == 1)
                 {
-                    // In the year's first month the year to date is the month itself: every part starts from zero.
-                    yearToDate = rollup.NewYearToDate();
-                    yearToDateParts = yearInputs.Count > 1 ? new(StringComparer.Ordinal) : new(parts.AggregateParts, StringComparer.Ordinal);
+                    yearInputs.Clear();
+                    yearToDate = null;
                 }
 
-                var missing = month.AggregateParts.Where(p => !yearToDateParts.Contains(p)).ToList();
-                if (missing.Count > 0)
+                var closed = deadline.IsClosed(period, now);
+                var month = await MonthPlan.DecideAsync(build, plan, reference.Fingerprint, parts, period, closed, yearInputs, MaxChangedShare, logger, cancellationToken);
+                manifestPeriods.Add(month.Month.Manifest);
+                await build.WriteInputsAsync(month.Month, cancellationToken);
+                logger.LogDebug("{Period}: {MonthWork}, {FactParts} fact parts and {AggregateParts} agg_region_month parts rewritten", period, month.Work, month.FactParts.Count, month.AggregateParts.Count);
+                if (!overlap || month.Work != MonthWork.FullBuild)
                 {
-                    await aggregates.ReadYearToDateAsync(period.Previous, missing.Select(p => (p, build.Files[MartTables.AggRegionMonth.FileName(period.Previous, p)].InputFingerprint)), yearToDate, cancellationToken);
-                    yearToDateParts.UnionWith(missing);
+                    await AggregatesWrittenAsync();
                 }
-            }
 
-            // The month's rolled-up totals (when parts of its agg_region_month are rewritten), from the cheapest
-            // source that is sure to give what reading every staged file would; a cheaper source that turns out
-            // unusable (null) falls back to reading every staged file.
-            var (done, totals) = month.Work switch
-            {
-                MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthRead ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
-                MonthWork.CopyForward => await copyForward.RunAsync(build, month, cancellationToken) is { } copied ? (true, copied.Totals) : (false, null),
-                _ => (false, (RegionRollup.Totals?)null),
-            };
-            if (!done)
-            {
-                var inputs = month.Complete ? month.Month : await plan.CompleteAsync(period, closed, cancellationToken);
-                totals = month.WritesAggregate ? rollup.NewTotals() : null;
-                await fullBuild.RunAsync(build, inputs, month.Keys, month.FactParts, totals, cancellationToken);
-                totals?.RollUp();
-            }
-
-            if (totals is not null && yearToDate is not null)
-            {
-                if (done)
+                if (month.Work == MonthWork.Reuse)
                 {
-                    // Read from previous files, the totals hold the rewritten parts' regions only: only theirs are added.
-                    yearToDate.Accumulate(totals, month.AggregateParts);
-                    yearToDateParts.IntersectWith(month.AggregateParts);
+                    // A later rebuild in this year reloads the year to date from this month's files.
+                    yearToDate = null;
+                    unchanged.Add(period);
+                    continue;
+                }
+
+                rebuilt.Add(period);
+                if (!month.WritesAggregate)
+                {
+                    yearToDate = null;
                 }
                 else
                 {
-                    yearToDate.Accumulate(totals);
+                    if (yearToDate is null)
+                    {
+                        // In the year's first month the year to date is the month itself: every part starts from zero.
+                        yearToDate = rollup.NewYearToDate();
+                        yearToDateParts = yearInputs.Count > 1 ? new(StringComparer.Ordinal) : new(parts.AggregateParts, StringComparer.Ordinal);
+                    }
+
+                    var missing = month.AggregateParts.Where(p => !yearToDateParts.Contains(p)).ToList();
+                    if (missing.Count > 0)
+                    {
+                        await AggregatesWrittenAsync();
+                        await aggregates.ReadYearToDateAsync(period.Previous, missing.Select(p => (p, build.Files[MartTables.AggRegionMonth.FileName(period.Previous, p)].InputFingerprint)), yearToDate, cancellationToken);
+                        yearToDateParts.UnionWith(missing);
+                    }
                 }
 
-                // The parts are independent (the totals are only read from here on): filled and encoded on every core.
-                var monthTotals = totals;
-                var runningTotals = yearToDate;
-                await build.WriteAllAsync(month.AggregateParts.Count, async (i, ct) =>
+                // The month's rolled-up totals (when parts of its agg_region_month are rewritten), from the cheapest
+                // source that is sure to give what reading every staged file would; a cheaper source that turns out
+                // unusable (null) falls back to reading every staged file.
+                var (done, totals) = month.Work switch
                 {
-                    var part = month.AggregateParts[i];
-                    var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, part, ct);
-                    try
-                    {
-                        await rollup.WriteAsync(agg, period, monthTotals, runningTotals, ct);
-                        return ([agg], month.Keys.Aggregate(part));
-                    }
-                    catch
-                    {
-                        await agg.DisposeAsync();
-                        throw;
-                    }
-                }, period, month.Keys.Periods, cancellationToken);
+                    MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthRead ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
+                    MonthWork.CopyForward => await copyForward.RunAsync(build, month, cancellationToken) is { } copied ? (true, copied.Totals) : (false, null),
+                    _ => (false, (RegionRollup.Totals?)null),
+                };
+                if (!done)
+                {
+                    var inputs = month.Complete ? month.Month : await plan.CompleteAsync(period, closed, cancellationToken);
+                    totals = month.WritesAggregate ? rollup.NewTotals() : null;
+                    await fullBuild.RunAsync(build, inputs, month.Keys, month.FactParts, totals, cancellationToken);
+                    totals?.RollUp();
+                }
 
-                logger.LogDebug("{Period}: {AggregateParts} agg_region_month parts written", period, month.AggregateParts.Count);
+                if (totals is not null && yearToDate is not null)
+                {
+                    // The previous month's parts are written from the year to date about to move.
+                    await AggregatesWrittenAsync();
+                    if (done)
+                    {
+                        // Read from previous files, the totals hold the rewritten parts' regions only: only theirs are added.
+                        yearToDate.Accumulate(totals, month.AggregateParts);
+                        yearToDateParts.IntersectWith(month.AggregateParts);
+                    }
+                    else
+                    {
+                        yearToDate.Accumulate(totals);
+                    }
+
+                    aggregatesWriting = WriteAggregatesAsync(build, rollup, month, totals, yearToDate, cancellationToken);
+                    if (!overlap)
+                    {
+                        await AggregatesWrittenAsync();
+                    }
+                }
+            }
+
+            await AggregatesWrittenAsync();
+        }
+        finally
+        {
+            // A build that failed still waits for the parts being written, so that nothing writes to marts after it returns.
+            if (aggregatesWriting is { } left)
+            {
+                await left.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
@@ -188,5 +226,30 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         // under the instance's memory cap. The next full collection compacts it, once.
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         return result with { LedgerFullScan = plan.FullScan, LedgerChangesRead = plan.ChangesRead };
+    }
+
+    /// <summary>
+    /// Writes a month's rewritten <c>agg_region_month</c> parts from its totals and the year to date, which nothing
+    /// changes until this is done. The parts are independent: filled and encoded on every core.
+    /// </summary>
+    private async Task WriteAggregatesAsync(MartBuild build, RegionRollup rollup, MonthPlan month, RegionRollup.Totals monthTotals, RegionRollup.Totals yearToDate, CancellationToken cancellationToken)
+    {
+        await build.WriteAllAsync(month.AggregateParts.Count, async (i, ct) =>
+        {
+            var part = month.AggregateParts[i];
+            var agg = await MartFileWriter.CreateAsync(MartTables.AggRegionMonth, part, ct);
+            try
+            {
+                await rollup.WriteAsync(agg, month.Period, monthTotals, yearToDate, ct);
+                return ([agg], month.Keys.Aggregate(part));
+            }
+            catch
+            {
+                await agg.DisposeAsync();
+                throw;
+            }
+        }, month.Period, month.Keys.Periods, cancellationToken);
+
+        logger.LogDebug("{Period}: {AggregateParts} agg_region_month parts written", month.Period, month.AggregateParts.Count);
     }
 }

@@ -76,6 +76,9 @@ internal sealed class RegionRollup
 
     public Totals NewTotals() => new(this, FullSlot, VillageSlot);
 
+    /// <summary>The memory one month's totals take (<see cref="NewTotals"/>).</summary>
+    public long TotalsBytes => sizeof(decimal) * (((long)_fullRows * (FullSlot.Max() + 1)) + ((long)_villageRows * (VillageSlot.Max() + 1)));
+
     public Totals NewYearToDate() => new(this, YtdFullSlot, YtdVillageSlot);
 
     /// <summary>Writes one row per region of the file's part (levels top down) with this month's values and the year to date.</summary>

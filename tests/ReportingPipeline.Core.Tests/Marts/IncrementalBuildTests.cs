@@ -77,6 +77,48 @@ public sealed class IncrementalBuildTests
     }
 
     [Fact]
+    public async Task BuildAsync_ResubmissionEarlierInTheYearBuiltMonthByMonth_EqualsAFullBuild()
+    {
+        using var scenario = await SeededAsync();
+
+        // As a country-sized build runs: each month's agg_region_month written before the next month starts.
+        await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 2), D, 34, At(2022, 5, 19)), [.. Period.Range(P(2022, 2), P(2022, 5))], overlap: false);
+
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_AggregatesWrittenWhileTheNextMonthIsBuilt_WritesWhatAMonthByMonthBuildWrites()
+    {
+        using var scenario = new MartScenario();
+        await scenario.SeedAsync();
+
+        // A slow store keeps each month's later agg_region_month parts waiting for the earlier ones while the next
+        // month is built: a part filled from a year to date the next month already added to would differ.
+        var slow = new RecordingBlobStore(scenario.Store)
+        {
+            BeforeWrite = (_, name, ct) => name.StartsWith(MartTables.AggRegionMonth.Name + "/", StringComparison.Ordinal) ? Task.Delay(100, ct) : Task.CompletedTask,
+        };
+        await new MartBuilder(slow, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = MartScenario.PartStations }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        var overlapped = scenario.Snapshot();
+        var overlappedManifest = Canonical(await scenario.ReadManifestAsync());
+        Directory.Delete(scenario.MartsFolder, recursive: true);
+
+        await new MartBuilder(scenario.Store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = MartScenario.PartStations, OverlapAggregates = false }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        var monthByMonth = scenario.Snapshot();
+        Assert.Equal(monthByMonth.Keys.Order(StringComparer.Ordinal), overlapped.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, bytes) in monthByMonth.Where(f => f.Key != MartManifest.BlobName))
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(overlapped[name]), $"{name} differs in bytes");
+        }
+
+        Assert.Equal(Canonical(await scenario.ReadManifestAsync()), overlappedManifest);
+    }
+
+    [Fact]
     public async Task BuildAsync_SeveralStationsAndMonthsChange_EqualsAFullBuild()
     {
         using var scenario = await SeededAsync();
@@ -242,12 +284,12 @@ public sealed class IncrementalBuildTests
     }
 
     /// <summary>Applies <paramref name="change"/> to the ledger, builds again, and returns the staged blobs the build read.</summary>
-    private static async Task<IReadOnlyList<string>> BuildIncrementallyAsync(MartScenario scenario, Func<Task> change, IReadOnlyList<Period> rebuilt, double maxChangedShare = 1)
+    private static async Task<IReadOnlyList<string>> BuildIncrementallyAsync(MartScenario scenario, Func<Task> change, IReadOnlyList<Period> rebuilt, double maxChangedShare = 1, bool overlap = true)
     {
         await change();
         // The incremental builds must leave unchanged stations' staged JSON unread.
         var store = new RecordingBlobStore(scenario.Store);
-        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare, MinPartStations = MartScenario.PartStations }
+        var result = await new MartBuilder(store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = maxChangedShare, MinPartStations = MartScenario.PartStations, OverlapAggregates = overlap }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
         Assert.Equal(rebuilt, result.PeriodsRebuilt);
         return store.OpenedIn(Containers.Staging);
