@@ -437,7 +437,7 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
 /// <summary>
 /// The arrays column buffers hold their values in, from the shared pool: a build writes thousands of files, each
 /// of tens of columns whose buffers grew by doubling, and those arrays (most of them big enough for the large
-/// object heap) were what a Guangdong full build allocated most (1.2 of its 2.3 GB) and what made the GC collect
+/// object heap) were what a Guangdong full build allocated most (1.1 of its 2.3 GB) and what made the GC collect
 /// the whole heap (docs/benchmarks.md, "Round 7"). A file returns its arrays when it is finished or abandoned.
 /// </summary>
 internal static class ColumnArrays
