@@ -27,18 +27,22 @@ internal sealed class LedgerPlan
 
     private readonly ISubmissionLedger _ledger;
     private readonly IBlobStore _store;
-    private readonly ReferenceData _reference;
     private readonly MartParts _parts;
     private readonly ILogger _logger;
     private readonly Dictionary<Period, ManifestPeriod> _unchanged;
     private readonly Dictionary<Period, (ManifestPeriod Before, HashSet<string> Stations)> _changed;
 
+    // The reference's stations grouped by part once: a month's expected stations are those of them open in it (a
+    // stable grouping of the open ones is the open ones of the stable grouping). Grouping every month anew sorted
+    // 38,000 stations by part twelve times in a national build.
+    private readonly IReadOnlyList<Station> _stationsByPart;
+
     private LedgerPlan(ISubmissionLedger ledger, IBlobStore store, ReferenceData reference, MartParts parts, ILogger logger, Dictionary<Period, ManifestPeriod> unchanged, Dictionary<Period, (ManifestPeriod, HashSet<string>)> changed)
     {
         _ledger = ledger;
         _store = store;
-        _reference = reference;
         _parts = parts;
+        _stationsByPart = parts.Order(reference.Stations);
         _logger = logger;
         _unchanged = unchanged;
         _changed = changed;
@@ -237,7 +241,7 @@ internal sealed class LedgerPlan
     }
 
     /// <summary>The stations expected to report in a month, grouped by the part their rows are in (<see cref="MartParts.Order"/>): the order of every fact file.</summary>
-    private IReadOnlyList<Station> Expected(Period period) => _parts.Order(_reference.StationsOpenIn(period));
+    private IReadOnlyList<Station> Expected(Period period) => [.. _stationsByPart.Where(s => s.IsOpenIn(period))];
 
     /// <summary>What the manifest records of a month's inputs: their fingerprint, whole and per part.</summary>
     private ManifestPeriod Recorded(ManifestMonthInputs month) =>
