@@ -77,19 +77,32 @@ internal static class Scenarios
 
     /// <summary>
     /// Gives every ledger file the write time of its entry's last update (the synthetic year's processing time):
-    /// a ledger written over a year, as a real one is, not in the minute the generator ran. Mart builds read the
-    /// ledger's changes since the previous build by write time, so without this every entry would look new.
+    /// a ledger written over a year, as a real one is, not in the minute the generator ran, and every month's folder
+    /// the time of its last entry (each write renames a file into it). Mart builds read the ledger's changes since
+    /// the previous build by write time, so without this every entry would look new.
     /// </summary>
     private static Measurement Backdate(string store)
     {
         var timed = new Timed();
         var files = 0;
         var months = Directory.EnumerateDirectories(Path.Combine(store, LocalPipeline.LedgerFolder)).Where(d => Period.TryParse(Path.GetFileName(d), out _));
-        foreach (var file in months.SelectMany(d => Directory.EnumerateFiles(d, "*.json")))
+        foreach (var month in months)
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            File.SetLastWriteTimeUtc(file, document.RootElement.GetProperty("updated_at").GetDateTimeOffset().UtcDateTime);
-            files++;
+            // A month's folder was last written when its last entry was (each write renames a file into it).
+            var last = DateTime.MinValue;
+            foreach (var file in Directory.EnumerateFiles(month, "*.json"))
+            {
+                using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+                var updated = document.RootElement.GetProperty("updated_at").GetDateTimeOffset().UtcDateTime;
+                File.SetLastWriteTimeUtc(file, updated);
+                last = updated > last ? updated : last;
+                files++;
+            }
+
+            if (last > DateTime.MinValue)
+            {
+                Directory.SetLastWriteTimeUtc(month, last);
+            }
         }
 
         return timed.Stop("backdate", new() { ["files"] = files });

@@ -85,13 +85,16 @@ public sealed class FolderLedger : ISubmissionLedger
     public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // An entry is written to a temporary file that is then renamed over the old one, so the file's write
-        // time is when the entry was last written: a stat per file, no file read. A national ledger is 450,000
-        // files, about a second of stats on one core, so the months' folders are listed side by side, one per core,
-        // and given out in folder order as each is done (at most a folder per core held).
+        // time is when the entry was last written: a stat per file, no file read. The rename also sets the write
+        // time of the month's folder, so a folder last written before `since` holds no change since and its files
+        // are not looked at: a correction's build stats its month's folder, not every month's (a national ledger is
+        // 450,000 files, about a second of stats on one core). The folders that are looked at are listed side by
+        // side, one per core, and given out in folder order as each is done (at most a folder per core held).
         var folders = new List<(string Folder, Period Period)>();
         foreach (var folder in Directory.EnumerateDirectories(Root))
         {
-            if (Period.TryParse(Path.GetFileName(folder), out var period))
+            if (Period.TryParse(Path.GetFileName(folder), out var period)
+                && (since is null || Directory.GetLastWriteTimeUtc(folder) >= since.Value.UtcDateTime))
             {
                 folders.Add((folder, period));
             }
