@@ -33,39 +33,43 @@ public sealed class MartParts
     {
         // Each region's top ancestor and city (null above city level or where there is none), each found once: a
         // region's are its parent's (nationally half a million regions; walking every lineage took most of a second).
-        var top = new Dictionary<string, string>(reference.Regions.Count, StringComparer.Ordinal);
-        var city = new Dictionary<string, string?>(reference.Regions.Count, StringComparer.Ordinal);
-        foreach (var region in reference.Regions)
+        // One map of both, each region looked up once (two maps took 0.27 s of a cold national correction).
+        var placed = new Dictionary<string, (string Top, string? City)>(reference.Regions.Count, StringComparer.Ordinal);
+        var ofRegion = new (string Top, string? City)[reference.Regions.Count];
+        for (var i = 0; i < ofRegion.Length; i++)
         {
-            Place(region);
+            ofRegion[i] = Place(reference.Regions[i]);
         }
 
-        void Place(Region region)
+        (string Top, string? City) Place(Region region)
         {
-            if (top.ContainsKey(region.Code))
+            if (placed.TryGetValue(region.Code, out var known))
             {
-                return;
+                return known;
             }
 
             // The reference is a checked tree (no cycles): the walk up ends at the province, at most five levels.
             var parent = region.ParentCode is { } p ? reference.FindRegion(p) : null;
+            (string Top, string? City) place;
             if (parent is null)
             {
-                top[region.Code] = region.Code;
-                city[region.Code] = null;
-                return;
+                place = (region.Code, null);
+            }
+            else
+            {
+                var above = Place(parent);
+                place = (above.Top, region.Level <= RegionLevel.City ? null : parent.Level == RegionLevel.City ? parent.Code : above.City);
             }
 
-            Place(parent);
-            top[region.Code] = top[parent.Code];
-            city[region.Code] = region.Level <= RegionLevel.City ? null : parent.Level == RegionLevel.City ? parent.Code : city[parent.Code];
+            placed[region.Code] = place;
+            return place;
         }
 
         // Cities in code order under each top region, gathered into parts of at least minStations stations.
-        var stations = reference.Stations.Select(s => city.GetValueOrDefault(s.StationCode)).OfType<string>()
+        var stations = reference.Stations.Select(s => placed.GetValueOrDefault(s.StationCode).City).OfType<string>()
             .GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var partOfCity = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var cities in reference.Regions.Where(r => r.Level == RegionLevel.City).GroupBy(r => top[r.Code], StringComparer.Ordinal))
+        foreach (var cities in reference.Regions.Where(r => r.Level == RegionLevel.City).GroupBy(r => placed[r.Code].Top, StringComparer.Ordinal))
         {
             string? part = null;
             var count = 0;
@@ -82,9 +86,11 @@ public sealed class MartParts
             }
         }
 
-        foreach (var region in reference.Regions)
+        _partOf.EnsureCapacity(reference.Regions.Count);
+        for (var i = 0; i < ofRegion.Length; i++)
         {
-            var part = city[region.Code] is { } c ? partOfCity[c] : top[region.Code];
+            var region = reference.Regions[i];
+            var part = ofRegion[i].City is { } c ? partOfCity[c] : ofRegion[i].Top;
             _partOf[region.Code] = part;
             if (region.Level <= RegionLevel.City)
             {

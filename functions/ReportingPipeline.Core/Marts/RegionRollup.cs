@@ -31,7 +31,7 @@ internal sealed class RegionRollup
     public RegionRollup(ReferenceData reference, MartParts parts)
     {
         // Parents before children: rolling up is then one pass from the end.
-        _regions = [.. reference.Regions.OrderBy(r => r.Level)];
+        _regions = ByLevel(reference.Regions);
         _index = new Dictionary<string, int>(_regions.Length, StringComparer.Ordinal);
         for (var i = 0; i < _regions.Length; i++)
         {
@@ -49,8 +49,49 @@ internal sealed class RegionRollup
             _row[i] = _isVillage[i] ? _villageRows++ : _fullRows++;
         }
 
-        _partRegions = Enumerable.Range(0, _regions.Length).GroupBy(i => parts.OfRegion(_regions[i].Code), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        // Each part's regions in the order above; neighbouring regions mostly share a part.
+        var byPart = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        List<int>? regions = null;
+        string? last = null;
+        for (var i = 0; i < _regions.Length; i++)
+        {
+            var part = parts.OfRegion(_regions[i].Code);
+            if (!string.Equals(part, last, StringComparison.Ordinal) && !byPart.TryGetValue(part, out regions))
+            {
+                byPart[part] = regions = [];
+            }
+
+            last = part;
+            regions!.Add(i);
+        }
+
+        _partRegions = byPart.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The regions by level, top down, in the reference's order within a level: a stable counting sort on the five
+    /// levels (sorting half a million regions by comparison took 0.11 s of a cold national correction).
+    /// </summary>
+    private static Region[] ByLevel(IReadOnlyList<Region> regions)
+    {
+        var starts = new int[Enum.GetValues<RegionLevel>().Length + 1];
+        foreach (var region in regions)
+        {
+            starts[(int)region.Level + 1]++;
+        }
+
+        for (var level = 1; level < starts.Length; level++)
+        {
+            starts[level] += starts[level - 1];
+        }
+
+        var sorted = new Region[regions.Count];
+        foreach (var region in regions)
+        {
+            sorted[starts[(int)region.Level]++] = region;
+        }
+
+        return sorted;
     }
 
     /// <summary>The positions of the regions whose rows are in <paramref name="part"/> of <c>agg_region_month</c>, parents first.</summary>
