@@ -86,6 +86,13 @@ internal sealed class MartFileWriter : IAsyncDisposable
     /// <summary>A dictionary of at most this many values (indexes of a byte or less) is used whatever the share.</summary>
     public const int SmallDictionary = 256;
 
+    /// <summary>
+    /// parquet-cpp's buffers come from the C library's allocator, not its default jemalloc pool, which kept freed
+    /// memory for reuse: Guangdong builds peaked at 344 MB (12 months) and 386 MB (60 months) with it and 252 and
+    /// 267 MB with the system allocator, at the same speed (docs/benchmarks.md, "Round 7").
+    /// </summary>
+    private static readonly MemoryPool NativeMemory = MemoryPool.SystemMemoryPool();
+
     /// <summary>How the files are written, part of the tables' fingerprint (<see cref="MartFingerprint.Tables"/>).</summary>
     public static readonly string Format = string.Create(CultureInfo.InvariantCulture,
         $"parquet-cpp (ParquetSharp); Snappy; data pages v1; dictionary when distinct <= {DictionaryThreshold} or <= {SmallDictionary}");
@@ -100,7 +107,7 @@ internal sealed class MartFileWriter : IAsyncDisposable
     private WriterProperties Properties()
     {
         using var builder = new WriterPropertiesBuilder();
-        builder.Compression(Compression.Snappy).EnableDictionary().DataPageVersion(ParquetDataPageVersion.V1);
+        builder.Compression(Compression.Snappy).EnableDictionary().DataPageVersion(ParquetDataPageVersion.V1).MemoryPool(NativeMemory);
         foreach (var buffer in _buffers)
         {
             if (!buffer.Repeats(Math.Max(SmallDictionary, (int)(buffer.Count * DictionaryThreshold))))
