@@ -88,8 +88,8 @@ internal sealed class MartFileWriter : IAsyncDisposable
 
     /// <summary>
     /// parquet-cpp's buffers come from the C library's allocator, not its default jemalloc pool, which kept freed
-    /// memory for reuse: Guangdong builds peaked at 344 MB (12 months) and 386 MB (60 months) with it and 252 and
-    /// 267 MB with the system allocator, at the same speed (docs/benchmarks.md, "Round 7").
+    /// memory for reuse: Guangdong builds peaked at 344-353 MB (12 months) and 357-386 MB (60 months) resident with it,
+    /// 237-252 and 278-285 MB with the C library's, at the same speed (docs/benchmarks.md, "Round 7").
     /// </summary>
     private static readonly MemoryPool NativeMemory = MemoryPool.SystemMemoryPool();
 
