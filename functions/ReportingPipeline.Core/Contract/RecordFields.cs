@@ -13,7 +13,7 @@ namespace ReportingPipeline.Core.Contract;
 internal static class RecordFields<TRecord>
 {
     private static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties =
-        typeof(TRecord).GetProperties().ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), StringComparer.Ordinal);
+        typeof(TRecord).GetProperties().ToDictionary(p => KeyOf(p.Name), StringComparer.Ordinal);
 
     /// <summary>
     /// A compiled getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when
@@ -68,6 +68,9 @@ internal static class RecordFields<TRecord>
         return Get<object?>(fieldKey);
     }
 
+    /// <summary>The field key of a property or constructor parameter: its name in snake_case, as in the staged JSON.</summary>
+    public static string KeyOf(string memberName) => JsonNamingPolicy.SnakeCaseLower.ConvertName(memberName);
+
     /// <summary>The record's primary constructor: one parameter per field, named as its property.</summary>
     public static ConstructorInfo PrimaryConstructor { get; } = typeof(TRecord).GetConstructors().MaxBy(c => c.GetParameters().Length)
         ?? throw new InvalidOperationException($"{typeof(TRecord).Name} has no public constructor.");
@@ -78,7 +81,7 @@ internal static class RecordFields<TRecord>
         var valueOf = Expression.Parameter(typeof(Func<string, object?>), "valueOf");
         var arguments = constructor.GetParameters().Select(parameter =>
         {
-            var key = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name!);
+            var key = KeyOf(parameter.Name!);
             if (!Properties.ContainsKey(key))
             {
                 throw new InvalidOperationException($"{typeof(TRecord).Name}'s constructor parameter {parameter.Name} is not one of its fields.");

@@ -136,7 +136,7 @@ internal sealed class RecordJsonConverter<TRecord> : JsonConverter<TRecord>
 
         public static Field For(ParameterInfo parameter, SectionDefinition section, int[] counts)
         {
-            var key = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name!);
+            var key = RecordFields<TRecord>.KeyOf(parameter.Name!);
             var type = parameter.ParameterType;
             return type == typeof(string) ? new Text(key, counts[0]++, section[key].Enum)
                 : type == typeof(long?) ? new Count(key, counts[1]++)

@@ -334,16 +334,21 @@ internal abstract class ColumnBuffer(MartColumn column)
     protected InvalidOperationException NullInRequiredColumn() => new($"Column {Column.Name} is not nullable but was given a null.");
 }
 
-internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
+/// <summary>
+/// A column's buffered values in an array from <see cref="ColumnArrays"/> (null for a missing value): the storage
+/// of the string and value columns, which differ only in how they write their values.
+/// </summary>
+internal abstract class ArrayColumn<TValue>(MartColumn column) : ColumnBuffer(column)
 {
-    private string?[] _values = [];
+    private TValue[] _values = [];
     private int _count;
 
     public override int Count => _count;
 
-    public override PhysicalType Physical { get; } = Stored.PhysicalOf<ByteArray>();
+    /// <summary>The values buffered since the last row group.</summary>
+    protected ReadOnlySpan<TValue> Values => _values.AsSpan(0, _count);
 
-    public void Add(string? value)
+    public void Add(TValue value)
     {
         if (value is null && !Column.Nullable)
         {
@@ -358,12 +363,12 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         _values[_count++] = value;
     }
 
-    public override void AddNull() => Add(null);
+    public override void AddNull() => Add(default!);
 
     public override bool Repeats(int limit)
     {
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var value in _values.AsSpan(0, _count))
+        var distinct = new HashSet<TValue>();
+        foreach (var value in Values)
         {
             if (value is not null && distinct.Add(value) && distinct.Count > limit)
             {
@@ -373,6 +378,23 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
 
         return true;
     }
+
+    public override void Clear()
+    {
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+    }
+
+    public override void Release()
+    {
+        _count = 0;
+        ColumnArrays.Return(ref _values);
+    }
+}
+
+internal sealed class StringColumn(MartColumn column) : ArrayColumn<string?>(column)
+{
+    public override PhysicalType Physical { get; } = Stored.PhysicalOf<ByteArray>();
 
     /// <summary>
     /// The strings as UTF-8 in a pinned buffer, each value a pointer into it for the time of the call, a batch of
@@ -385,9 +407,9 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         var levels = System.Buffers.ArrayPool<short>.Shared.Rent(Stored.Batch);
         try
         {
-            for (var first = 0; first < _count; first += Stored.Batch)
+            for (var first = 0; first < Count; first += Stored.Batch)
             {
-                var values = _values.AsSpan(first, Math.Min(Stored.Batch, _count - first));
+                var values = Values.Slice(first, Math.Min(Stored.Batch, Count - first));
                 var bytes = 0;
                 foreach (var value in values)
                 {
@@ -428,17 +450,6 @@ internal sealed class StringColumn(MartColumn column) : ColumnBuffer(column)
         }
     }
 
-    public override void Clear()
-    {
-        Array.Clear(_values, 0, _count);
-        _count = 0;
-    }
-
-    public override void Release()
-    {
-        _count = 0;
-        ColumnArrays.Return(ref _values);
-    }
 }
 
 /// <summary>
@@ -576,60 +587,12 @@ internal static class Stored
     }
 }
 
-internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ColumnBuffer(column)
+internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ArrayColumn<T?>(column)
     where T : struct
 {
-    private T?[] _values = [];
-    private int _count;
-
-    public override int Count => _count;
-
     public override PhysicalType Physical => stored.Physical;
 
-    public void Add(T? value)
-    {
-        if (value is null && !Column.Nullable)
-        {
-            throw NullInRequiredColumn();
-        }
-
-        if (_count == _values.Length)
-        {
-            _values = ColumnArrays.Grow(_values, _count);
-        }
-
-        _values[_count++] = value;
-    }
-
-    public override void AddNull() => Add(null);
-
-    public override bool Repeats(int limit)
-    {
-        var distinct = new HashSet<T>();
-        for (var i = 0; i < _count; i++)
-        {
-            if (_values[i] is { } value && distinct.Add(value) && distinct.Count > limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public override void Write(ColumnWriter column) => stored.Write(column, _values.AsSpan(0, _count), Column.Nullable);
-
-    public override void Clear()
-    {
-        Array.Clear(_values, 0, _count);
-        _count = 0;
-    }
-
-    public override void Release()
-    {
-        _count = 0;
-        ColumnArrays.Return(ref _values);
-    }
+    public override void Write(ColumnWriter column) => stored.Write(column, Values, Column.Nullable);
 }
 
 /// <summary>

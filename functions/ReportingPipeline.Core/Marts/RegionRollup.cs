@@ -118,7 +118,7 @@ internal sealed class RegionRollup
     public Totals NewTotals() => new(this, FullSlot, VillageSlot);
 
     /// <summary>The memory one month's totals take (<see cref="NewTotals"/>).</summary>
-    public long TotalsBytes => sizeof(decimal) * (((long)_fullRows * (FullSlot.Max() + 1)) + ((long)_villageRows * (VillageSlot.Max() + 1)));
+    public long TotalsBytes => sizeof(decimal) * (((long)_fullRows * WidthOf(FullSlot)) + ((long)_villageRows * WidthOf(VillageSlot)));
 
     public Totals NewYearToDate() => new(this, YtdFullSlot, YtdVillageSlot);
 
@@ -190,6 +190,9 @@ internal sealed class RegionRollup
         }
     }
 
+    /// <summary>The values a row of totals holds: one per kept measure.</summary>
+    private static int WidthOf(int[] slots) => slots.Max() + 1;
+
     private static int[] Slots(Func<AggregateMeasure, bool> kept)
     {
         var slots = new int[Measures.Length];
@@ -218,8 +221,8 @@ internal sealed class RegionRollup
             _tree = tree;
             _fullSlot = fullSlot;
             _villageSlot = villageSlot;
-            _fullWidth = fullSlot.Max() + 1;
-            _villageWidth = villageSlot.Max() + 1;
+            _fullWidth = WidthOf(fullSlot);
+            _villageWidth = WidthOf(villageSlot);
             _full = new decimal[tree._fullRows * _fullWidth];
             _village = new decimal[tree._villageRows * _villageWidth];
         }
