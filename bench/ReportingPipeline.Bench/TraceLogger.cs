@@ -18,6 +18,6 @@ internal sealed class TraceLogger<T> : ILogger<T>
         using var self = Process.GetCurrentProcess();
         var live = Environment.GetEnvironmentVariable("TRACE_LIVE") is not null ? GC.GetTotalMemory(forceFullCollection: true) >> 20 : -1;
         var gc = GC.GetGCMemoryInfo();
-        return $"{(DateTime.Now - self.StartTime).TotalSeconds,7:F3}s cpu {self.TotalProcessorTime.TotalSeconds,6:F3}s rss {self.WorkingSet64 >> 20,5} MB heap {gc.HeapSizeBytes >> 20,5} MB committed {gc.TotalCommittedBytes >> 20,5} MB live {live,5} MB {message}";
+        return $"{(DateTime.Now - self.StartTime).TotalSeconds,7:F3}s cpu {self.TotalProcessorTime.TotalSeconds,6:F3}s rss {self.WorkingSet64 >> 20,5} MB heap {gc.HeapSizeBytes >> 20,5} MB committed {gc.TotalCommittedBytes >> 20,5} MB live {live,5} MB jit {System.Runtime.JitInfo.GetCompiledMethodCount(),5} in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,5:F3}s {message}";
     }
 }

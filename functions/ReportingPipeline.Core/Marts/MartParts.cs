@@ -25,59 +25,70 @@ public sealed class MartParts
     /// <summary>By default a part takes in neighbouring cities until it has this many stations (a national city has about 420).</summary>
     public const int DefaultMinStations = 400;
 
-    private readonly Dictionary<string, string> _partOf = new(StringComparer.Ordinal);
+    private readonly ReferenceData _reference;
+    private readonly string[] _partOf;
     private readonly HashSet<string> _provinceParts = new(StringComparer.Ordinal);
 
     /// <param name="minStations">A part takes in neighbouring cities until it has this many stations (<see cref="DefaultMinStations"/>).</param>
     public MartParts(ReferenceData reference, int minStations = DefaultMinStations)
     {
-        // Each region's top ancestor and city (null above city level or where there is none), each found once: a
-        // region's are its parent's (nationally half a million regions; walking every lineage took most of a second).
-        // One map of both, each region looked up once (two maps took 0.27 s of a cold national correction).
-        var placed = new Dictionary<string, (string Top, string? City)>(reference.Regions.Count, StringComparer.Ordinal);
-        var ofRegion = new (string Top, string? City)[reference.Regions.Count];
-        for (var i = 0; i < ofRegion.Length; i++)
+        _reference = reference;
+        var regions = reference.Regions;
+
+        // Each region's top ancestor and city (-1 above city level or where there is none), by their positions in the
+        // reference, each found once: a region's are its parent's. Nationally there are half a million regions: walking
+        // every lineage took most of a second, and maps by code 0.27 s of a cold correction.
+        var top = new int[regions.Count];
+        var city = new int[regions.Count];
+        var placed = new bool[regions.Count];
+        for (var i = 0; i < regions.Count; i++)
         {
-            ofRegion[i] = Place(reference.Regions[i]);
+            Place(i);
         }
 
-        (string Top, string? City) Place(Region region)
+        void Place(int i)
         {
-            if (placed.TryGetValue(region.Code, out var known))
+            if (placed[i])
             {
-                return known;
+                return;
             }
 
             // The reference is a checked tree (no cycles): the walk up ends at the province, at most five levels.
-            var parent = region.ParentCode is { } p ? reference.FindRegion(p) : null;
-            (string Top, string? City) place;
-            if (parent is null)
+            var parent = reference.ParentIndexOf(i);
+            if (parent < 0)
             {
-                place = (region.Code, null);
+                (top[i], city[i]) = (i, -1);
             }
             else
             {
-                var above = Place(parent);
-                place = (above.Top, region.Level <= RegionLevel.City ? null : parent.Level == RegionLevel.City ? parent.Code : above.City);
+                Place(parent);
+                top[i] = top[parent];
+                city[i] = regions[i].Level <= RegionLevel.City ? -1 : regions[parent].Level == RegionLevel.City ? parent : city[parent];
             }
 
-            placed[region.Code] = place;
-            return place;
+            placed[i] = true;
         }
 
         // Cities in code order under each top region, gathered into parts of at least minStations stations.
-        var stations = reference.Stations.Select(s => placed.GetValueOrDefault(s.StationCode).City).OfType<string>()
-            .GroupBy(c => c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var partOfCity = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var cities in reference.Regions.Where(r => r.Level == RegionLevel.City).GroupBy(r => placed[r.Code].Top, StringComparer.Ordinal))
+        var stations = new int[regions.Count];
+        foreach (var station in reference.Stations)
+        {
+            if (reference.IndexOfRegion(station.StationCode) is var i and >= 0 && city[i] >= 0)
+            {
+                stations[city[i]]++;
+            }
+        }
+
+        var partOfCity = new Dictionary<int, string>();
+        foreach (var cities in Enumerable.Range(0, regions.Count).Where(i => regions[i].Level == RegionLevel.City).GroupBy(i => top[i]))
         {
             string? part = null;
             var count = 0;
-            foreach (var c in cities.Select(r => r.Code).Order(StringComparer.Ordinal))
+            foreach (var c in cities.OrderBy(i => regions[i].Code, StringComparer.Ordinal))
             {
-                part ??= c;
+                part ??= regions[c].Code;
                 partOfCity[c] = part;
-                count += stations.GetValueOrDefault(c);
+                count += stations[c];
                 if (count >= minStations)
                 {
                     part = null;
@@ -86,20 +97,18 @@ public sealed class MartParts
             }
         }
 
-        _partOf.EnsureCapacity(reference.Regions.Count);
-        for (var i = 0; i < ofRegion.Length; i++)
+        _partOf = new string[regions.Count];
+        for (var i = 0; i < regions.Count; i++)
         {
-            var region = reference.Regions[i];
-            var part = ofRegion[i].City is { } c ? partOfCity[c] : ofRegion[i].Top;
-            _partOf[region.Code] = part;
-            if (region.Level <= RegionLevel.City)
+            var part = _partOf[i] = city[i] >= 0 ? partOfCity[city[i]] : regions[top[i]].Code;
+            if (regions[i].Level <= RegionLevel.City)
             {
                 _provinceParts.Add(part);
             }
         }
 
         FactParts = [.. reference.Stations.Select(s => OfStation(s.StationCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        AggregateParts = [.. _partOf.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        AggregateParts = [.. _partOf.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The parts of each fact table's month: every part with a station in the reference.</summary>
@@ -109,10 +118,14 @@ public sealed class MartParts
     public IReadOnlyList<string> AggregateParts { get; }
 
     /// <summary>The part holding a station's fact rows (its town's city's).</summary>
-    public string OfStation(string stationCode) => _partOf.GetValueOrDefault(stationCode) ?? UnplacedPart;
+    public string OfStation(string stationCode) => _reference.IndexOfRegion(stationCode) is var i and >= 0 ? _partOf[i] : UnplacedPart;
 
     /// <summary>The part holding a region's <c>agg_region_month</c> row.</summary>
-    public string OfRegion(string regionCode) => _partOf[regionCode];
+    public string OfRegion(string regionCode) =>
+        _reference.IndexOfRegion(regionCode) is var i and >= 0 ? _partOf[i] : throw new KeyNotFoundException($"Region {regionCode} is not in the reference.");
+
+    /// <summary>The part holding the <c>agg_region_month</c> row of the region at <paramref name="index"/> in the reference's regions.</summary>
+    internal string OfRegion(int index) => _partOf[index];
 
     /// <summary>A province part: its rows sum every part under it, so it changes whenever any of them does.</summary>
     public bool IsProvincePart(string part) => _provinceParts.Contains(part);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ReportingPipeline.Core.Contract;
 
 namespace ReportingPipeline.Core.Reference;
@@ -32,28 +33,39 @@ public sealed record Station(string StationCode, string Name, string Operator, D
 /// </summary>
 public sealed class ReferenceData
 {
-    private readonly Dictionary<string, Region> _regions;
+    private readonly Dictionary<string, int> _regionIndex;
+    private readonly int[] _parentIndex;
     private readonly Dictionary<string, Station> _stations;
     private readonly Dictionary<string, List<Region>> _children;
 
     public ReferenceData(IReadOnlyList<Region> regions, IReadOnlyList<Station> stations, string fingerprint)
+        : this(regions, IndexByCode(regions), null, stations, fingerprint)
+    {
+    }
+
+    /// <summary>With the regions' index by code and each one's parent's index as <see cref="ReferenceLoader"/> found them while checking the tree.</summary>
+    internal ReferenceData(IReadOnlyList<Region> regions, Dictionary<string, int> regionIndex, int[]? parentIndex, IReadOnlyList<Station> stations, string fingerprint)
     {
         Regions = regions;
         Stations = stations;
         Fingerprint = fingerprint;
-        _regions = regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        _regionIndex = regionIndex;
+        _parentIndex = parentIndex ?? [.. regions.Select(r => r.ParentCode is { } parent ? regionIndex.GetValueOrDefault(parent, -1) : -1)];
         _stations = stations.ToDictionary(s => s.StationCode, StringComparer.Ordinal);
         _children = new Dictionary<string, List<Region>>(StringComparer.Ordinal);
+        List<Region>? siblings = null;
         foreach (var region in regions)
         {
             if (region.ParentCode is not null)
             {
-                if (!_children.TryGetValue(region.ParentCode, out var list))
+                // Regions come parent by parent: the previous region's list is usually this one's.
+                if (siblings is not [{ ParentCode: var parent }, ..] || !string.Equals(parent, region.ParentCode, StringComparison.Ordinal))
                 {
-                    _children[region.ParentCode] = list = [];
+                    ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_children, region.ParentCode, out _);
+                    siblings = list ??= [];
                 }
 
-                list.Add(region);
+                siblings.Add(region);
             }
         }
     }
@@ -67,7 +79,13 @@ public sealed class ReferenceData
     /// <summary>A hash of the reference files' content: a changed reference rebuilds every mart.</summary>
     public string Fingerprint { get; }
 
-    public Region? FindRegion(string code) => _regions.GetValueOrDefault(code);
+    public Region? FindRegion(string code) => _regionIndex.TryGetValue(code, out var index) ? Regions[index] : null;
+
+    /// <summary>Where the region is in <see cref="Regions"/>; -1 when there is no such region.</summary>
+    public int IndexOfRegion(string code) => _regionIndex.TryGetValue(code, out var index) ? index : -1;
+
+    /// <summary>Where the parent of the region at <paramref name="index"/> is in <see cref="Regions"/>; -1 for the province.</summary>
+    public int ParentIndexOf(int index) => _parentIndex[index];
 
     public Station? FindStation(string code) => _stations.GetValueOrDefault(code);
 
@@ -84,6 +102,17 @@ public sealed class ReferenceData
         {
             yield return region;
         }
+    }
+
+    private static Dictionary<string, int> IndexByCode(IReadOnlyList<Region> regions)
+    {
+        var index = new Dictionary<string, int>(regions.Count, StringComparer.Ordinal);
+        for (var i = 0; i < regions.Count; i++)
+        {
+            index.Add(regions[i].Code, i);
+        }
+
+        return index;
     }
 
     /// <summary>The stations open in a month: the ones expected to report.</summary>

@@ -274,6 +274,99 @@ public sealed class ReferenceLoaderTests
         Assert.Equal(["440103002"], reference.StationsOpenIn(new Period(2021, 2)).Select(s => s.StationCode));
     }
 
+    [Fact]
+    public void Load_CellsTrimmedAsStringTrimDoes_QuotesUndoubled_LastLineWithoutEnd()
+    {
+        // An ideographic space (U+3000) and a no-break space around a name, a tab before a code, whitespace after a
+        // closing quote, doubled quotes, a bare CR line end, and a last line without a line end.
+        var regions = "code,name,level,parent_code\n44,\u3000广东省\u00A0,province,\r"
+            + "\t4401,\"广州\"\"市\"\"\"  ,city,44\n"
+            + "440103,\"荔湾区\",district, 4401";
+        var result = Load(regions, "station_code,name,operator,opened_on,closed_on");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["44", "4401", "440103"], result.Reference!.Regions.Select(r => r.Code));
+        Assert.Equal(["广东省", "广州\"市\"", "荔湾区"], result.Reference.Regions.Select(r => r.Name));
+        Assert.Equal("4401", result.Reference.FindRegion("440103")!.ParentCode);
+    }
+
+    [Fact]
+    public void Load_StationLineEndingInComma_HasAnEmptyLastCell()
+    {
+        var result = Load(GoodRegions, "station_code,name,operator,opened_on,closed_on\n440103001,沙面街道社工站,机构,2021-03-15,");
+
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Reference!.FindStation("440103001")!.ClosedOn);
+    }
+
+    [Fact]
+    public void Load_BrokenFormatLate_ReportsOnlyThatProblem()
+    {
+        // Line 3 would be a problem of its own; the broken quote on line 4 makes the file unreadable, and only that is said.
+        var regions = "code,name,level,parent_code\n44,广东省,province,\n4401,广州市,hamlet,44\n4402,韶关\"市,city,44\n";
+        var result = Load(regions, "station_code,name,operator,opened_on,closed_on\n");
+
+        Assert.Equal(["regions.csv line 4: a quote inside an unquoted field (quote the whole field and double the inner quotes)."], result.Errors);
+    }
+
+    [Theory]
+    [InlineData("2021-3-5")]
+    [InlineData("2021/3/5")]
+    [InlineData("2021-03-05")]
+    public void Load_OpenedOn_ReadInEveryAcceptedForm(string openedOn)
+    {
+        var result = Load(GoodRegions, $"station_code,name,operator,opened_on,closed_on\n440103001,沙面街道社工站,机构,{openedOn},\n");
+
+        Assert.Equal(new DateOnly(2021, 3, 5), result.Reference!.FindStation("440103001")!.OpenedOn);
+    }
+
+    [Theory]
+    [InlineData("2021-02-29")]
+    [InlineData("2021-13-01")]
+    [InlineData("0000-01-01")]
+    [InlineData("2021-1a-01")]
+    [InlineData("+021-01-01")]
+    public void Load_OpenedOn_NotADate_IsRejected(string openedOn)
+    {
+        var result = Load(GoodRegions, $"station_code,name,operator,opened_on,closed_on\n440103001,沙面街道社工站,机构,{openedOn},\n");
+
+        Assert.Equal([$"stations.csv line 2: opened_on '{openedOn}' is not a date (YYYY-MM-DD)."], result.Errors);
+    }
+
+    [Fact]
+    public void Load_IndexesAgreeWithAReferenceBuiltFromTheSameRegions()
+    {
+        // Children before their parents, and villages of two towns interleaved: the loader's parent indexes are found
+        // while it checks the tree, the constructor's by looking each parent up.
+        const string regions = """
+            code,name,level,parent_code
+            440103001001,沙面社区,village,440103001
+            440103002001,岭南社区,village,440103002
+            440103001002,翠洲社区,village,440103001
+            440103001,沙面街道,town,440103
+            440103002,岭南街道,town,440103
+            440103,荔湾区,district,4401
+            4401,广州市,city,44
+            44,广东省,province,
+            """;
+        var loaded = Load(regions, "station_code,name,operator,opened_on,closed_on\n").Reference!;
+        var built = new ReferenceData(loaded.Regions, loaded.Stations, loaded.Fingerprint);
+
+        for (var i = 0; i < loaded.Regions.Count; i++)
+        {
+            var region = loaded.Regions[i];
+            Assert.Equal(i, loaded.IndexOfRegion(region.Code));
+            Assert.Equal(i, built.IndexOfRegion(region.Code));
+            var parent = loaded.ParentIndexOf(i);
+            Assert.Equal(built.ParentIndexOf(i), parent);
+            Assert.Equal(region.ParentCode, parent < 0 ? null : loaded.Regions[parent].Code);
+        }
+
+        Assert.Equal(-1, loaded.IndexOfRegion("440103003"));
+        Assert.Equal(["440103001001", "440103001002"], loaded.VillagesOf("440103001").Select(v => v.Code));
+        Assert.Equal(["440103002001"], loaded.VillagesOf("440103002").Select(v => v.Code));
+    }
+
     private static ReferenceLoadResult Load(string regions, string stations) => ReferenceLoader.Load(Stream(regions), Stream(stations));
 
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
