@@ -103,31 +103,24 @@ internal static class BenchRun
             var mid = Scenarios.FirstPeriod.Add(Math.Min(5, settings.Months - 1));
             foreach (var period in new[] { last, mid }.Distinct())
             {
-                // Cold twice: a process with no JIT profile (it records one), then one replaying what that one recorded
-                // (multicore JIT, as a process started again on the same machine); then warm.
-                var profiles = Path.Combine(settings.Work, $"jit-profiles-{scale}".ToLowerInvariant());
-                Reset(profiles);
-                foreach (var (warm, replay) in new[] { (false, false), (false, true), (true, false) })
+                foreach (var warm in new[] { false, true })
                 {
                     string[] args = warm
                         ? ["resubmit", "--store", store, "--months", months, "--period", period.ToString(), "--warm"]
-                        : ["resubmit", "--store", store, "--months", months, "--period", period.ToString(), "--jit-profiles", profiles];
-                    var what = $"one station resubmits {period}, {(warm ? "warm instance" : replay ? "cold process, JIT profile of the one above" : "cold process")}";
+                        : ["resubmit", "--store", store, "--months", months, "--period", period.ToString()];
                     var load = LoadAverage();
                     if (await TryChildAsync(args) is not { } inc)
                     {
-                        rows.Add(new Row("3 incremental", what, scale.ToString(),
+                        rows.Add(new Row("3 incremental", $"one station resubmits {period}, {(warm ? "warm instance" : "cold process")}", scale.ToString(),
                             "**failed** (the child process died: out of memory under the heap cap, see stderr)", Verdict(false, "< 5 %"), ""));
                         continue;
                     }
 
                     var share = inc.Seconds / full.Seconds;
-                    rows.Add(new Row("3 incremental", what, scale.ToString(),
+                    rows.Add(new Row("3 incremental", $"one station resubmits {period}, {(warm ? "warm instance" : "cold process")}", scale.ToString(),
                         Invariant($"{inc.Seconds:0.00} s (cpu {inc.CpuSeconds:0.00} s) = {share:P1} of the faster full build ({full.Seconds:0.0} s; cpu {inc.CpuSeconds / fullCpu:P1})"), Verdict(share <= 0.05, "≤ 5 %"),
                         Invariant($"{inc.Figure("months_rebuilt"):0} month(s) rebuilt, {inc.Figure("files_written"):0} files written, {inc.Figure("ledger_changes_read"):0} ledger changes read; peak {Mb(inc.PeakWorkingSetBytes)}; load before {load}")
-                        + (warm ? "; reference in memory and code jitted by an earlier build, as a timer on a running instance"
-                            : replay ? "; a fresh process replaying the JIT profile the process above recorded (multicore JIT), as a process started again on the same machine"
-                            : "; a fresh process with no JIT profile (it records one): includes loading the reference and JIT, as a new instance")));
+                        + (warm ? "; reference in memory and code jitted by an earlier build, as a timer on a running instance" : "; a fresh process: includes loading the reference and JIT")));
                 }
             }
 

@@ -10,7 +10,6 @@ using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Core.Reading;
 using ReportingPipeline.Core.Reference;
 using ReportingPipeline.Core.Validation;
-using ReportingPipeline.Hosting;
 using ReportingPipeline.Hosting.LocalFolder;
 using ReportingPipeline.Storage.LocalFolder;
 using ReportingPipeline.Synthetic;
@@ -221,13 +220,6 @@ internal static class Scenarios
         }
 
         await CorrectAsync(store, ledger, period, months);
-
-        // As the hosts' first build of a process does (PipelineHandlers.BuildMartsAsync).
-        if (options.TryGetValue("jit-profiles", out var profiles))
-        {
-            JitProfile.Start("mart-build", profiles);
-        }
-
         var timed = new Timed();
         BuildLogger.LogInformation("Timed from here");
         var result = reference is null

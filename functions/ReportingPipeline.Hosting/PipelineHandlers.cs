@@ -90,12 +90,6 @@ public sealed class PipelineHandlers(
 
     public async Task<MartBuildResult> BuildMartsAsync(CancellationToken cancellationToken = default)
     {
-        if (JitProfile.Start("mart-build", options.Value.JitProfileDirectory) is { } profile)
-        {
-            logger.LogDebug("First mart build of this process: {Replay} JIT profile {Profile}",
-                File.Exists(profile) ? "replaying and recording" : "recording", profile);
-        }
-
         await using var held = await AcquireBuildLockAsync(cancellationToken);
         var reference = await references.GetAsync(cancellationToken);
         var result = await marts.BuildAsync(reference, time.GetUtcNow(), options.Value.Deadline, cancellationToken);

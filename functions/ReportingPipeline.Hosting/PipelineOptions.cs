@@ -28,12 +28,6 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan MartBuildMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Where the first mart build of a process records the methods it compiled, for the next process to compile them
-    /// ahead on another core (<see cref="JitProfile"/>); empty turns it off. Default: the machine's temporary folder.
-    /// </summary>
-    public string JitProfileDirectory { get; set; } = JitProfile.DefaultDirectory;
-
     /// <summary>Largest upload accepted, in bytes.</summary>
     public long MaxFileBytes { get; set; } = ReadLimits.Default.MaxFileBytes;
 
