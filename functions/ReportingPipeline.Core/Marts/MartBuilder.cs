@@ -66,6 +66,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
     public async Task<MartBuildResult> BuildAsync(ReferenceData reference, DateTimeOffset now, DeadlinePolicy deadline, CancellationToken cancellationToken = default)
     {
+        MartCodeWarmUp.StartOnce(logger);
         var build = await MartBuild.StartAsync(store, await MartManifest.ReadAsync(store, logger, cancellationToken), now, cancellationToken);
         logger.LogDebug("Mart build {BuildId}: previous manifest read, {FileCount} files in marts", build.Id, build.Existing.Count);
         var parts = new MartParts(reference, MinPartStations);

@@ -314,6 +314,9 @@ internal abstract class ColumnBuffer(MartColumn column)
     /// <summary>Adds a null (for a nullable column): the value a level or row does not carry.</summary>
     public abstract void AddNull();
 
+    /// <summary>Adds a null, or in a required column the empty value of its type (<see cref="MartCodeWarmUp"/>'s rows).</summary>
+    public abstract void AddEmpty();
+
     /// <summary>Whether the buffered values (nulls aside) are at most <paramref name="limit"/> distinct ones; stops counting once they are more.</summary>
     public abstract bool Repeats(int limit);
 
@@ -365,6 +368,11 @@ internal abstract class ArrayColumn<TValue>(MartColumn column) : ColumnBuffer(co
 
     public override void AddNull() => Add(default!);
 
+    public override void AddEmpty() => Add(Column.Nullable ? default! : Empty);
+
+    /// <summary>The value of a required column that says nothing: an empty string, a zero, the first day.</summary>
+    protected abstract TValue Empty { get; }
+
     public override bool Repeats(int limit)
     {
         var distinct = new HashSet<TValue>();
@@ -394,6 +402,8 @@ internal abstract class ArrayColumn<TValue>(MartColumn column) : ColumnBuffer(co
 
 internal sealed class StringColumn(MartColumn column) : ArrayColumn<string?>(column)
 {
+    protected override string? Empty => string.Empty;
+
     public override PhysicalType Physical { get; } = Stored.PhysicalOf<ByteArray>();
 
     /// <summary>
@@ -590,6 +600,8 @@ internal static class Stored
 internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ArrayColumn<T?>(column)
     where T : struct
 {
+    protected override T? Empty => default(T);
+
     public override PhysicalType Physical => stored.Physical;
 
     public override void Write(ColumnWriter column) => stored.Write(column, Values, Column.Nullable);
