@@ -14,10 +14,9 @@ namespace ReportingPipeline.Core.Marts;
 /// <remarks>
 /// Measured in cold processes at province scale, three alternated pairs each: a December correction 0.34-0.37 s
 /// before and 0.30-0.31 s after, June 0.51-0.52 s before and 0.46-0.47 s after. It costs some processor time (December
-/// 0.38-0.41 s before, 0.42-0.44 s after: it compiles every table's code, not only what a correction touches); with a
-/// single core it is not
-/// started. Nothing it does is kept: its files are never stored, and a failure is logged and forgotten (the build
-/// then compiles the code itself; a test runs the same round trip and fails on it).
+/// 0.38-0.41 s before, 0.42-0.44 s after: it compiles every table's code, not only what a correction touches). With a
+/// single core it is not started. Nothing it does is kept: its files are never stored, and a failure is logged and
+/// forgotten (the build then compiles the code itself; a test runs the same round trip and fails on it).
 /// </remarks>
 internal static class MartCodeWarmUp
 {
