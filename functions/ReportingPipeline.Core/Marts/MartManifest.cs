@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Contract;
@@ -214,8 +215,30 @@ internal static class MartFingerprint
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 
-    public static string OfPeriod(bool closed, IEnumerable<ManifestInput> inputs) =>
-        Of([closed ? "closed" : "open", .. inputs.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.StationCode}|{i.Version}|{i.Sha256}|{i.Uploads}"))]);
+    /// <summary>
+    /// A month's inputs: <see cref="Of"/> of <c>closed</c> or <c>open</c> and each input as
+    /// <c>{station}|{version}|{sha256}|{uploads}</c>, hashed input by input rather than joined into one text first (a
+    /// national month's 36,000 inputs made a 4 MB string, three times in a correction).
+    /// </summary>
+    public static string OfPeriod(bool closed, IEnumerable<ManifestInput> inputs)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> buffer = stackalloc byte[256];
+        hash.AppendData(Encoding.UTF8.GetBytes(closed ? "closed\u001F" : "open\u001F"));
+        foreach (var i in inputs)
+        {
+            if (Utf8.TryWrite(buffer, CultureInfo.InvariantCulture, $"{i.StationCode}|{i.Version}|{i.Sha256}|{i.Uploads}\u001F", out var written))
+            {
+                hash.AppendData(buffer[..written]);
+            }
+            else
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{i.StationCode}|{i.Version}|{i.Sha256}|{i.Uploads}\u001F")));
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>A month's fact files: the reference, the tables and that month's inputs (<see cref="ManifestPeriod.InputFingerprint"/>).</summary>
     public static string OfFacts(string referenceFingerprint, Period period, string periodFingerprint) =>
