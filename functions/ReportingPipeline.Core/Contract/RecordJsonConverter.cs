@@ -183,42 +183,39 @@ internal sealed class RecordJsonConverter<TRecord> : JsonConverter<TRecord>
             }
         }
 
-        private sealed class Count(string key, int slot) : Field(key, SlotsOf(nameof(Values.Counts)), slot)
+        /// <summary>A number field: written as its value, or null where the record has none.</summary>
+        private abstract class NumberField<T>(string key, FieldInfo slots, int slot) : Field(key, slots, slot)
+            where T : struct
         {
-            private readonly Func<TRecord, long?> _get = RecordFields<TRecord>.Get<long?>(key);
-
-            public override void Read(ref Utf8JsonReader reader, Values values) => values.Counts[Slot] = reader.GetInt64();
+            private readonly Func<TRecord, T?> _get = RecordFields<TRecord>.Get<T?>(key);
 
             public override void Write(Utf8JsonWriter writer, TRecord record)
             {
-                if (_get(record) is { } count)
+                if (_get(record) is { } value)
                 {
-                    writer.WriteNumberValue(count);
+                    WriteValue(writer, value);
                 }
                 else
                 {
                     writer.WriteNullValue();
                 }
             }
+
+            protected abstract void WriteValue(Utf8JsonWriter writer, T value);
         }
 
-        private sealed class Amount(string key, int slot) : Field(key, SlotsOf(nameof(Values.Amounts)), slot)
+        private sealed class Count(string key, int slot) : NumberField<long>(key, SlotsOf(nameof(Values.Counts)), slot)
         {
-            private readonly Func<TRecord, decimal?> _get = RecordFields<TRecord>.Get<decimal?>(key);
+            public override void Read(ref Utf8JsonReader reader, Values values) => values.Counts[Slot] = reader.GetInt64();
 
+            protected override void WriteValue(Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
+        }
+
+        private sealed class Amount(string key, int slot) : NumberField<decimal>(key, SlotsOf(nameof(Values.Amounts)), slot)
+        {
             public override void Read(ref Utf8JsonReader reader, Values values) => values.Amounts[Slot] = reader.GetDecimal();
 
-            public override void Write(Utf8JsonWriter writer, TRecord record)
-            {
-                if (_get(record) is { } amount)
-                {
-                    writer.WriteNumberValue(amount);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-            }
+            protected override void WriteValue(Utf8JsonWriter writer, decimal value) => writer.WriteNumberValue(value);
         }
 
         private sealed class PeriodField(string key, int slot) : Field(key, SlotsOf(nameof(Values.Periods)), slot)
