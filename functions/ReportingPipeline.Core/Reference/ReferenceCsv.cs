@@ -109,61 +109,50 @@ internal sealed class ReferenceCsv
         while (true)
         {
             var fieldStart = _position;
-            int end;
-            if (_position < text.Length && text[_position] == '"')
+            var quoted = _position < text.Length && text[_position] == '"';
+            if (quoted)
             {
                 hasContent = true;
                 if (!ReadQuoted(out error))
                 {
                     return false;
                 }
-
-                // Only whitespace may follow the closing quote; it is trimmed away with the field's own.
-                var rest = text[_position..];
-                var stop = rest.IndexOfAny(Specials);
-                var tail = stop < 0 ? rest : rest[..stop];
-                if (!IsWhiteSpace(tail))
-                {
-                    error = $"{_fileName} line {_line}: text after a closing quote.";
-                    return false;
-                }
-
-                _position += tail.Length;
-                if (_position < text.Length && text[_position] == '"')
-                {
-                    error = $"{_fileName} line {_line}: a quote inside an unquoted field (quote the whole field and double the inner quotes).";
-                    return false;
-                }
-
-                end = _position;
             }
-            else
-            {
-                var rest = text[_position..];
-                var stop = rest.IndexOfAny(Specials);
-                var run = stop < 0 ? rest : rest[..stop];
-                _position += run.Length;
-                if (_position < text.Length && text[_position] == '"')
-                {
-                    error = $"{_fileName} line {_line}: a quote inside an unquoted field (quote the whole field and double the inner quotes).";
-                    return false;
-                }
 
+            // Up to the next comma, quote or line end: an unquoted field's text; after a closing quote, only whitespace,
+            // which is trimmed away with the field's own.
+            var rest = text[_position..];
+            var stop = rest.IndexOfAny(Specials);
+            var run = stop < 0 ? rest : rest[..stop];
+            if (quoted && !IsWhiteSpace(run))
+            {
+                error = $"{_fileName} line {_line}: text after a closing quote.";
+                return false;
+            }
+
+            _position += run.Length;
+            if (_position < text.Length && text[_position] == '"')
+            {
+                error = $"{_fileName} line {_line}: a quote inside an unquoted field (quote the whole field and double the inner quotes).";
+                return false;
+            }
+
+            if (!quoted)
+            {
                 hasContent = hasContent || !IsWhiteSpace(run);
                 AddField(fieldStart, run.Length, unquoted: false);
-                end = _position;
             }
 
-            if (end >= text.Length)
+            if (_position >= text.Length)
             {
                 return hasContent;
             }
 
-            switch (text[end])
+            switch (text[_position])
             {
                 case (byte)',':
                     hasContent = true;
-                    _position = end + 1;
+                    _position++;
                     if (_position == text.Length)
                     {
                         // A record ending in a comma at the end of the file has an empty last field.
@@ -172,11 +161,11 @@ internal sealed class ReferenceCsv
                     }
 
                     continue;
-                case (byte)'\r' when end + 1 < text.Length && text[end + 1] == '\n':
-                    _position = end + 2;
+                case (byte)'\r' when _position + 1 < text.Length && text[_position + 1] == '\n':
+                    _position += 2;
                     break;
                 default:
-                    _position = end + 1;
+                    _position++;
                     break;
             }
 
