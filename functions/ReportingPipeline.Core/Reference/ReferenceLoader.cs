@@ -330,12 +330,14 @@ public static class ReferenceLoader
     /// <summary>The level named in a column, whatever its case.</summary>
     private static bool TryParseLevel(ReferenceTable table, int column, out RegionLevel level)
     {
-        var text = table.Trimmed(column);
+        // ASCII compared as bytes; anything else as the string OrdinalIgnoreCase compares, made once.
+        var bytes = table.Trimmed(column);
+        var text = Ascii.IsValid(bytes) ? null : table.Text(column);
         foreach (var candidate in Levels)
         {
-            if (Ascii.IsValid(text)
-                ? Ascii.EqualsIgnoreCase(text, LevelName(candidate))
-                : string.Equals(table.Text(column), LevelName(candidate), StringComparison.OrdinalIgnoreCase))
+            if (text is null
+                ? Ascii.EqualsIgnoreCase(bytes, LevelName(candidate))
+                : string.Equals(text, LevelName(candidate), StringComparison.OrdinalIgnoreCase))
             {
                 level = candidate;
                 return true;
