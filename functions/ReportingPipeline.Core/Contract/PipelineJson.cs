@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ReportingPipeline.Core.Contract;
 
@@ -33,6 +34,7 @@ public static class PipelineJson
             // Chinese stays readable in the files; HTML-sensitive characters are still escaped.
             Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
             MaxDepth = 32,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(PipelineJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.Converters.Add(new PeriodJsonConverter());
