@@ -54,7 +54,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// <summary>
     /// Whether a month's <c>agg_region_month</c> parts may be written while the next month is built: when one
     /// month's totals take at most this fraction of the memory the garbage collector may use (a province's few
-    /// megabytes do; a country's tens of megabytes under a 2 GB instance's cap do not).
+    /// megabytes do; a country's tens of megabytes under a 2 GB instance's cap do not). Overlapping, a build holds
+    /// up to six such sums at once (the running year to date, and for each of two months in writing its own copy of
+    /// it, its month's sums and the next month's).
     /// </summary>
     internal const int OverlapMemoryShare = 64;
 
@@ -93,27 +95,43 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         RegionRollup.Totals? yearToDate = null;
         var yearToDateParts = new HashSet<string>(StringComparer.Ordinal);
 
-        // A month whose parts are rewritten only for their year to date reads their month columns into these, month
-        // after month: sums the size of the country, of which those parts' rows are used.
-        RegionRollup.Totals? monthRead = null;
         var rebuilt = new List<Period>();
         var unchanged = new List<Period>();
 
-        // A month's agg_region_month parts are still being written while the next month is planned and, when that
-        // month is read from every staged file, while its facts are built and its totals added up: the cores no
-        // longer wait at every month's end. Whatever reads or changes what they are written from (the year to date,
-        // the previous month's files) waits for them first. Only where a second month's totals fit in memory
-        // (OverlapsAggregates): nationally they are tens of megabytes under an instance's cap.
+        // A month's agg_region_month parts are still being written while the next month is planned and built (read
+        // from every staged file, or, when only its year to date changed, its month columns read back from its
+        // previous parts), and while that month's own parts are written: the cores no longer wait at every month's
+        // end. Only where a month's totals fit in memory several times over (OverlapsAggregates): nationally they are
+        // tens of megabytes under an instance's cap, and each month is written before the next begins.
         var overlap = OverlapAggregates && OverlapsAggregates(rollup);
         logger.LogDebug("Mart build {BuildId}: a month's totals take {TotalsMb:0.0} MB; agg_region_month written while the next month is built: {Overlap}",
             build.Id, rollup.TotalsBytes / 1e6, overlap);
-        Task? aggregatesWriting = null;
+
+        // Overlapping, two months' parts may be in writing at once, each from sums of its own: a copy of the year to
+        // date as of its month (the running one moves on), and, for a month whose parts are rewritten only for
+        // their year to date, the month columns read back (country-sized arrays of which those parts' rows are used,
+        // reused month after month). A month takes the slot the month before the last used, once that write is done;
+        // whatever reads or changes what is being written (the previous month's files, the running year to date
+        // when not overlapping) waits for every write first.
+        var slots = overlap ? 2 : 1;
+        var writing = new Task?[slots];
+        var yearToDateCopies = new RegionRollup.Totals?[slots];
+        var monthReads = new RegionRollup.Totals?[slots];
+        var slot = 0;
+        async Task WrittenAsync(int s)
+        {
+            if (writing[s] is { } task)
+            {
+                writing[s] = null;
+                await task;
+            }
+        }
+
         async Task AggregatesWrittenAsync()
         {
-            if (aggregatesWriting is { } writing)
+            for (var s = 0; s < slots; s++)
             {
-                aggregatesWriting = null;
-                await writing;
+                await WrittenAsync(s);
             }
         }
 
@@ -133,10 +151,14 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 manifestPeriods.Add(month.Month.Manifest);
                 await build.WriteInputsAsync(month.Month, cancellationToken);
                 logger.LogDebug("{Period}: {MonthWork}, {FactParts} fact parts and {AggregateParts} agg_region_month parts rewritten", period, month.Work, month.FactParts.Count, month.AggregateParts.Count);
-                if (!overlap || month.Work != MonthWork.FullBuild)
+                if (!overlap || month.Work is not (MonthWork.FullBuild or MonthWork.AggregateOnly))
                 {
                     await AggregatesWrittenAsync();
                 }
+
+                // The slot this month's parts are written from, free once the write before last is done.
+                slot = (slot + 1) % slots;
+                await WrittenAsync(slot);
 
                 if (month.Work == MonthWork.Reuse)
                 {
@@ -174,7 +196,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 // unusable (null) falls back to reading every staged file.
                 var (done, totals) = month.Work switch
                 {
-                    MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthRead ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
+                    MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthReads[slot] ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
                     MonthWork.CopyForward => await copyForward.RunAsync(build, month, cancellationToken) is { } copied ? (true, copied.Totals) : (false, null),
                     _ => (false, (RegionRollup.Totals?)null),
                 };
@@ -188,8 +210,12 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
 
                 if (totals is not null && yearToDate is not null)
                 {
-                    // The previous month's parts are written from the year to date about to move.
-                    await AggregatesWrittenAsync();
+                    if (!overlap)
+                    {
+                        // The previous month's parts are written from the year to date about to move.
+                        await AggregatesWrittenAsync();
+                    }
+
                     if (done)
                     {
                         // Read from previous files, the totals hold the rewritten parts' regions only: only theirs are added.
@@ -201,7 +227,14 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                         yearToDate.Accumulate(totals);
                     }
 
-                    aggregatesWriting = WriteAggregatesAsync(build, rollup, month, totals, yearToDate, cancellationToken);
+                    var written = yearToDate;
+                    if (overlap)
+                    {
+                        written = yearToDateCopies[slot] ??= rollup.NewYearToDate();
+                        written.CopyFrom(yearToDate);
+                    }
+
+                    writing[slot] = WriteAggregatesAsync(build, rollup, month, totals, written, cancellationToken);
                     if (!overlap)
                     {
                         await AggregatesWrittenAsync();
@@ -214,9 +247,12 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         finally
         {
             // A build that failed still waits for the parts being written, so that nothing writes to marts after it returns.
-            if (aggregatesWriting is { } left)
+            foreach (var left in writing)
             {
-                await left.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (left is not null)
+                {
+                    await left.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
 

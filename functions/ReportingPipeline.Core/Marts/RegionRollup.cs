@@ -256,6 +256,21 @@ internal sealed class RegionRollup
             }
         }
 
+        /// <summary>
+        /// Takes every sum of <paramref name="source"/>, totals of the same kind (a year to date handed to a writer
+        /// while the next month is added to the running one).
+        /// </summary>
+        public void CopyFrom(Totals source)
+        {
+            if (!ReferenceEquals(source._tree, _tree) || !ReferenceEquals(source._fullSlot, _fullSlot) || !ReferenceEquals(source._villageSlot, _villageSlot))
+            {
+                throw new ArgumentException("Totals are copied only between totals of the same kind and regions.", nameof(source));
+            }
+
+            source._full.CopyTo(_full, 0);
+            source._village.CopyTo(_village, 0);
+        }
+
         /// <summary>Adds every region's sums into its parent's, from the villages up to the province.</summary>
         public void RollUp()
         {
