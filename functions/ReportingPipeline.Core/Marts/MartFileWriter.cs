@@ -197,11 +197,19 @@ internal sealed class MartFileWriter : IAsyncDisposable
     public ColumnBuffer Column(int index) => _buffers[index];
 
     /// <summary>Ends a row: every column must have received exactly one value for it.</summary>
-    public ValueTask EndRowAsync(CancellationToken cancellationToken)
+    public ValueTask EndRowAsync(CancellationToken cancellationToken) => EndRowsAsync(1, cancellationToken);
+
+    /// <summary>How many rows the current row group still takes: a file filled column by column ends at most these many rows at once.</summary>
+    public int RowsLeftInGroup => RowGroupLimit - _pendingRows;
+
+    /// <summary>Ends <paramref name="count"/> rows filled column by column (at most <see cref="RowsLeftInGroup"/>): every column must have received exactly that many values.</summary>
+    public ValueTask EndRowsAsync(int count, CancellationToken cancellationToken)
     {
-        Rows++;
-        _pendingRows++;
-        if (_pendingRows >= Math.Min(RowGroupRows, RowGroupCells / _buffers.Length))
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, RowsLeftInGroup);
+        Rows += count;
+        _pendingRows += count;
+        if (_pendingRows >= RowGroupLimit)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Flush();
@@ -209,6 +217,8 @@ internal sealed class MartFileWriter : IAsyncDisposable
 
         return ValueTask.CompletedTask;
     }
+
+    private int RowGroupLimit => Math.Min(RowGroupRows, RowGroupCells / _buffers.Length);
 
     /// <summary>
     /// Writes the last row group and the footer, which carries <paramref name="inputs"/> (see <see cref="InputsKey"/>):
@@ -364,6 +374,28 @@ internal abstract class ArrayColumn<TValue>(MartColumn column) : ColumnBuffer(co
         }
 
         _values[_count++] = value;
+    }
+
+    /// <summary>
+    /// Room for <paramref name="count"/> more values of a nullable column, for the caller to fill at once (a file
+    /// filled column by column); what is not set stays null.
+    /// </summary>
+    public Span<TValue> AddRange(int count)
+    {
+        if (!Column.Nullable)
+        {
+            throw new InvalidOperationException($"{Column.Name} is required: its values are added one by one, each checked.");
+        }
+
+        while (_count + count > _values.Length)
+        {
+            _values = ColumnArrays.Grow(_values, _count);
+        }
+
+        var added = _values.AsSpan(_count, count);
+        added.Clear();
+        _count += count;
+        return added;
     }
 
     public override void AddNull() => Add(default!);
@@ -613,8 +645,10 @@ internal class ValueColumn<T>(MartColumn column, Stored<T> stored) : ArrayColumn
 /// </summary>
 internal sealed class DecimalColumn(MartColumn column, int scale) : ValueColumn<decimal>(column, Unscaled(scale))
 {
-    public new void Add(decimal? value) =>
-        base.Add(value is { } v ? Math.Round(v, scale, MidpointRounding.AwayFromZero) : null);
+    public new void Add(decimal? value) => base.Add(value is { } v ? Rounded(v) : null);
+
+    /// <summary>A value as this column keeps it: rounded to its scale.</summary>
+    public decimal Rounded(decimal value) => Math.Round(value, scale, MidpointRounding.AwayFromZero);
 
     private static Stored<decimal> Unscaled(int scale)
     {

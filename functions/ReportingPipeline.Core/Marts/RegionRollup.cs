@@ -140,60 +140,95 @@ internal sealed class RegionRollup
         var monthColumns = Measures.Select(m => file.Column(table.IndexOf(m.Name))).ToArray();
         var ytdColumns = Measures.Select(m => m.YearToDate ? file.Column(table.IndexOf(m.YearToDateName)) : null).ToArray();
 
-        foreach (var i in regions)
+        // Column by column, a row group at a time: each measure's column is filled in one loop over the regions.
+        for (var start = 0; start < regions.Count; )
         {
-            var region = _regions[i];
-            periods.Add(period.FirstDay);
-            levels.Add(MartTables.Levels[(int)region.Level]);
-            codes.Add(region.Code);
-            names.Add(region.Name);
-            parents.Add(region.ParentCode);
-            for (var m = 0; m < Measures.Length; m++)
+            var rows = regions.Skip(start).Take(file.RowsLeftInGroup).ToArray();
+            foreach (var i in rows)
             {
-                Append(monthColumns[m], month, i, m);
+                var region = _regions[i];
+                periods.Add(period.FirstDay);
+                levels.Add(MartTables.Levels[(int)region.Level]);
+                codes.Add(region.Code);
+                names.Add(region.Name);
+                parents.Add(region.ParentCode);
             }
 
             for (var m = 0; m < Measures.Length; m++)
             {
+                Fill(monthColumns[m], month, rows, m);
                 if (ytdColumns[m] is { } column)
                 {
-                    Append(column, yearToDate, i, m);
+                    Fill(column, yearToDate, rows, m);
                 }
             }
 
-            await file.EndRowAsync(cancellationToken);
+            await file.EndRowsAsync(rows.Length, cancellationToken);
+            start += rows.Length;
         }
     }
 
-    private void Append(ColumnBuffer column, Totals totals, int region, int measure)
+    /// <summary>
+    /// Adds measure <paramref name="measure"/> of <paramref name="regions"/> to its column: null in a village for a
+    /// measure kept above villages only, a ratio from its sums (null over zero), a sum as its column stores it.
+    /// </summary>
+    private void Fill(ColumnBuffer column, Totals totals, int[] regions, int measure)
     {
         var definition = Measures[measure];
-        if (_isVillage[region] && !definition.AtVillage)
-        {
-            column.AddNull();
-            return;
-        }
-
-        if (definition.Kind == AggregateKind.Ratio)
-        {
-            var denominator = totals.Get(region, Denominators[measure]);
-            ((ValueColumn<double>)column).Add(denominator == 0 ? null : (double)totals.Get(region, Numerators[measure]) / (double)denominator);
-            return;
-        }
-
-        var value = totals.Get(region, measure);
         switch (column)
         {
-            case DecimalColumn decimals:
-                decimals.Add(value);
+            case ValueColumn<double> ratios when definition.Kind == AggregateKind.Ratio:
+            {
+                var values = ratios.AddRange(regions.Length);
+                for (var r = 0; r < regions.Length; r++)
+                {
+                    var region = regions[r];
+                    if (Kept(region, definition) && totals.Get(region, Denominators[measure]) is var denominator && denominator != 0)
+                    {
+                        values[r] = (double)totals.Get(region, Numerators[measure]) / (double)denominator;
+                    }
+                }
+
                 break;
-            case ValueColumn<long> longs:
-                longs.Add((long)value);
+            }
+
+            case DecimalColumn decimals when definition.Kind != AggregateKind.Ratio:
+            {
+                var values = decimals.AddRange(regions.Length);
+                for (var r = 0; r < regions.Length; r++)
+                {
+                    var region = regions[r];
+                    if (Kept(region, definition))
+                    {
+                        values[r] = decimals.Rounded(totals.Get(region, measure));
+                    }
+                }
+
                 break;
+            }
+
+            case ValueColumn<long> longs when definition.Kind != AggregateKind.Ratio:
+            {
+                var values = longs.AddRange(regions.Length);
+                for (var r = 0; r < regions.Length; r++)
+                {
+                    var region = regions[r];
+                    if (Kept(region, definition))
+                    {
+                        values[r] = (long)totals.Get(region, measure);
+                    }
+                }
+
+                break;
+            }
+
             default:
                 throw new InvalidOperationException($"agg_region_month.{definition.Name} has an unexpected column type {column.Column.Type}.");
         }
     }
+
+    /// <summary>Whether a region has a value for the measure: every region but a village for a measure kept above villages only.</summary>
+    private bool Kept(int region, AggregateMeasure definition) => !_isVillage[region] || definition.AtVillage;
 
     /// <summary>The values a row of totals holds: one per kept measure.</summary>
     private static int WidthOf(int[] slots) => slots.Max() + 1;
