@@ -98,6 +98,104 @@ public sealed class MartFileWriterTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task EndRowsAsync_ColumnsFilledByRangesAcrossRowGroups_WritesTheBytesOfAFileFilledRowByRow()
+    {
+        // agg_region_month is filled column by column, a row group at a time: more rows than one group takes must
+        // end each group where a file filled row by row ends it, with the same values (nulls among them).
+        var table = MartTables.AggRegionMonth;
+        int rows;
+        await using (var probe = await MartFileWriter.CreateAsync(table, "4401", CancellationToken.None))
+        {
+            rows = probe.RowsLeftInGroup + 1_000;
+        }
+
+        static long? Count(int row) => row % 5 == 0 ? null : row * 3L;
+        static decimal? Amount(int row) => row % 7 == 0 ? null : row % 1_000 / 10m;
+        static double? Ratio(int row) => row % 3 == 0 ? null : row / 7.0;
+
+        byte[] byRow;
+        await using (var file = await MartFileWriter.CreateAsync(table, "4401", CancellationToken.None))
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                for (var c = 0; c < table.Columns.Count; c++)
+                {
+                    switch (file.Column(c))
+                    {
+                        case StringColumn strings: strings.Add($"{table.Columns[c].Name}-{row % 97}"); break;
+                        case ValueColumn<DateOnly> dates: dates.Add(new DateOnly(2025, 6, 1)); break;
+                        case DecimalColumn decimals: decimals.Add(Amount(row)); break;
+                        case ValueColumn<long> longs: longs.Add(Count(row)); break;
+                        case ValueColumn<double> doubles: doubles.Add(Ratio(row)); break;
+                        default: throw new InvalidOperationException($"{table.Name}.{table.Columns[c].Name}: no made-up value.");
+                    }
+                }
+
+                await file.EndRowAsync(CancellationToken.None);
+            }
+
+            byRow = (await file.FinishAsync("test-inputs", CancellationToken.None)).ToArray();
+        }
+
+        byte[] byRange;
+        var groups = 0;
+        await using (var file = await MartFileWriter.CreateAsync(table, "4401", CancellationToken.None))
+        {
+            for (var start = 0; start < rows; groups++)
+            {
+                var count = Math.Min(file.RowsLeftInGroup, rows - start);
+                for (var c = 0; c < table.Columns.Count; c++)
+                {
+                    switch (file.Column(c))
+                    {
+                        case StringColumn strings:
+                            for (var row = start; row < start + count; row++)
+                            {
+                                strings.Add($"{table.Columns[c].Name}-{row % 97}");
+                            }
+
+                            break;
+                        case ValueColumn<DateOnly> dates:
+                            for (var row = start; row < start + count; row++)
+                            {
+                                dates.Add(new DateOnly(2025, 6, 1));
+                            }
+
+                            break;
+                        case DecimalColumn decimals: Fill(decimals.AddRange(count), start, Amount); break;
+                        case ValueColumn<long> longs: Fill(longs.AddRange(count), start, Count); break;
+                        case ValueColumn<double> doubles: Fill(doubles.AddRange(count), start, Ratio); break;
+                        default: throw new InvalidOperationException($"{table.Name}.{table.Columns[c].Name}: no made-up value.");
+                    }
+                }
+
+                await file.EndRowsAsync(count, CancellationToken.None);
+                start += count;
+            }
+
+            byRange = (await file.FinishAsync("test-inputs", CancellationToken.None)).ToArray();
+        }
+
+        Assert.Equal(2, groups);
+        Assert.True(byRange.AsSpan().SequenceEqual(byRow), "the file filled by ranges differs in bytes");
+        await SaveAsync(new MemoryStream(byRange), "agg_region_month/month=2025-06/part-4401.parquet");
+        using var marts = new MartReader(_folder);
+        Assert.Equal(2L, marts.Scalar<long>($"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{marts.Glob("agg_region_month")}')"));
+        Assert.Equal((long)rows, marts.Scalar<long>("SELECT count(*) FROM agg_region_month"));
+        var counted = table.Columns.First(c => c.Type == MartColumnType.Int64).Name;
+        Assert.Equal(Enumerable.Range(0, rows).Sum(r => Count(r) ?? 0), marts.Scalar<long>($"SELECT sum({counted}) FROM agg_region_month"));
+
+        static void Fill<T>(Span<T?> values, int start, Func<int, T?> value)
+            where T : struct
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = value(start + i);
+            }
+        }
+    }
+
     /// <summary>A file of <paramref name="table"/> with <paramref name="rows"/> rows of made-up values of each column's type.</summary>
     private static async Task<MartFileWriter> FilledAsync(MartTable table, int rows)
     {
