@@ -16,33 +16,47 @@ internal static class RecordFields<TRecord>
         typeof(TRecord).GetProperties().ToDictionary(p => KeyOf(p.Name), StringComparer.Ordinal);
 
     /// <summary>
-    /// A compiled getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when
-    /// asked), compiled once per field and type: every part of every month builds its fact columns from them, and
-    /// compiling them anew each time left thousands of dynamic methods for the finalizer thread to destroy.
+    /// A getter of the field's value as <typeparamref name="TValue"/> (a long? count becomes a decimal? when asked,
+    /// any value an object), made once per field and type: every part of every month builds its fact columns from
+    /// them. The property's own get method as a delegate, wrapped only where the value is converted: nothing is
+    /// compiled at run time (a correction on a process that has just started made 86 expression trees).
     /// </summary>
-    public static Func<TRecord, TValue> Get<TValue>(string fieldKey) => Getters<TValue>.Compiled.GetOrAdd(fieldKey, Compile<TValue>);
+    public static Func<TRecord, TValue> Get<TValue>(string fieldKey) => Getters<TValue>.Made.GetOrAdd(fieldKey, Make<TValue>);
 
     private static class Getters<TValue>
     {
-        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<TRecord, TValue>> Compiled = new(StringComparer.Ordinal);
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<TRecord, TValue>> Made = new(StringComparer.Ordinal);
     }
 
-    private static Func<TRecord, TValue> Compile<TValue>(string fieldKey)
+    private static Func<TRecord, TValue> Make<TValue>(string fieldKey)
     {
         if (!Properties.TryGetValue(fieldKey, out var property))
         {
             throw new KeyNotFoundException($"{typeof(TRecord).Name} has no property for field {fieldKey}.");
         }
 
-        var record = Expression.Parameter(typeof(TRecord), "record");
-        Expression body = Expression.Property(record, property);
-        if (body.Type != typeof(TValue))
+        var type = property.PropertyType;
+        var getter = property.GetMethod ?? throw new InvalidOperationException($"{typeof(TRecord).Name}.{property.Name} has no getter.");
+        if (type == typeof(TValue) || (!type.IsValueType && typeof(TValue).IsAssignableFrom(type)))
         {
-            body = Expression.Convert(body, typeof(TValue));
+            return getter.CreateDelegate<Func<TRecord, TValue>>();
         }
 
-        return Expression.Lambda<Func<TRecord, TValue>>(body, record).Compile();
+        // The value types the records' fields have (a test reads every field of every record through these).
+        Delegate? converted = typeof(TValue) == typeof(object)
+            ? type == typeof(long?) ? Boxed(getter.CreateDelegate<Func<TRecord, long?>>())
+                : type == typeof(decimal?) ? Boxed(getter.CreateDelegate<Func<TRecord, decimal?>>())
+                : type == typeof(Period) ? Boxed(getter.CreateDelegate<Func<TRecord, Period>>())
+                : null
+            : typeof(TValue) == typeof(decimal?) && type == typeof(long?) ? AsAmount(getter.CreateDelegate<Func<TRecord, long?>>())
+            : null;
+        return converted as Func<TRecord, TValue>
+            ?? throw new NotSupportedException($"{typeof(TRecord).Name}.{property.Name} is a {type.Name}, not read as a {typeof(TValue).Name}.");
     }
+
+    private static Func<TRecord, object?> Boxed<TProperty>(Func<TRecord, TProperty> get) => record => get(record);
+
+    private static Func<TRecord, decimal?> AsAmount(Func<TRecord, long?> get) => record => get(record);
 
     // The record's primary constructor, called with one value per field key: (key => value) => new TRecord(...).
     private static readonly Lazy<Func<Func<string, object?>, TRecord>> Constructor = new(CompileConstructor);

@@ -50,6 +50,55 @@ public sealed class SubmissionFieldsTests
     }
 
     [Fact]
+    public void Get_EveryFieldOfEveryRecord_GivesThePropertysValueAsAskedFor()
+    {
+        // Every record type of the contract, one with a null in a count and one without, read field by field as the
+        // marts and writers read them: as a cell (object), as its own type, and a count as an amount.
+        AssertGetters(Sample.Station);
+        AssertGetters(Sample.Visits.Single());
+        AssertGetters(Sample.Services.Single());
+        AssertGetters(new HotlineRecord("12345", 31, 120, 80, 70, 9, 14, null, 3));
+        AssertGetters(Sample.Funds.Single());
+
+        static void AssertGetters<TRecord>(TRecord record)
+            where TRecord : class
+        {
+            foreach (var property in typeof(TRecord).GetProperties().Where(p => p.Name != "EqualityContract"))
+            {
+                var key = RecordFields<TRecord>.KeyOf(property.Name);
+                var value = property.GetValue(record);
+                Assert.Equal(value, RecordFields<TRecord>.Get<object?>(key)(record));
+                if (property.PropertyType == typeof(long?))
+                {
+                    Assert.Equal((long?)value, RecordFields<TRecord>.Get<long?>(key)(record));
+                    Assert.Equal((decimal?)(long?)value, RecordFields<TRecord>.Get<decimal?>(key)(record));
+                }
+                else if (property.PropertyType == typeof(decimal?))
+                {
+                    Assert.Equal((decimal?)value, RecordFields<TRecord>.Get<decimal?>(key)(record));
+                }
+                else if (property.PropertyType == typeof(string))
+                {
+                    Assert.Equal((string?)value, RecordFields<TRecord>.Get<string?>(key)(record));
+                }
+                else
+                {
+                    Assert.Equal(typeof(Period), property.PropertyType);
+                    Assert.Equal((Period)value!, RecordFields<TRecord>.Get<Period>(key)(record));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Get_ValueAsATypeItDoesNotConvertTo_NamesTheField()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => RecordFields<FundRecord>.Get<long?>("received"));
+
+        Assert.Contains("Received", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_ValueOfAnotherType_NamesTheField()
     {
         var error = Assert.Throws<InvalidCastException>(() => RecordFields<VisitRecord>.Create(key => key == "client_visits" ? 2.5m : null));
