@@ -158,12 +158,20 @@ internal static class BenchRun
                     await File.WriteAllTextAsync(Path.Combine(history, ".staged"), staged.ToLine());
                 }
 
+                // Built as many times as the one-year build, and the lower peak of each compared: a peak is the highest
+                // point over a build's garbage collections, and one build's differs from the next by 10-15 %.
                 var load = LoadAverage();
-                var longBuild = await ChildAsync("build", "--store", history, "--months", historyMonths);
+                var longBuilds = new List<Measurement>();
+                foreach (var _ in fulls)
+                {
+                    longBuilds.Add(await ChildAsync("build", "--store", history, "--months", historyMonths));
+                }
+
+                var longBuild = longBuilds.MinBy(m => m.PeakWorkingSetBytes)!;
                 var oneYearPeak = fulls.Min(m => m.PeakWorkingSetBytes);
                 var growth = (double)longBuild.PeakWorkingSetBytes / oneYearPeak - 1;
                 rows.Add(new Row("6 memory with history", Invariant($"{settings.HistoryMonths} months against {settings.Months}, full build"), scale.ToString(),
-                    Invariant($"peak {Mb(longBuild.PeakWorkingSetBytes)} against {Mb(oneYearPeak)} (the lower one-year peak): {growth:+0.0 %;-0.0 %}; {longBuild.Seconds:0.0} s (cpu {longBuild.CpuSeconds:0.0} s)"),
+                    Invariant($"peaks {string.Join(" / ", longBuilds.Select(m => Mb(m.PeakWorkingSetBytes)))} against {string.Join(" / ", fulls.Select(m => Mb(m.PeakWorkingSetBytes)))}, the lower against the lower: {growth:+0.0 %;-0.0 %}; {string.Join(" / ", longBuilds.Select(m => $"{m.Seconds:0.0} s (cpu {m.CpuSeconds:0.0} s)"))}"),
                     Verdict(growth <= 0.10, "within 10 %"),
                     Invariant($"{longBuild.Figure("rows"):0} rows; {Mb(longBuild.AllocatedBytes)} allocated; load before {load}")));
             }
