@@ -108,15 +108,17 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
             build.Id, rollup.TotalsBytes / 1e6, overlap);
 
         // Overlapping, two months' parts may be in writing at once, each from sums of its own: a copy of the year to
-        // date as of its month (the running one moves on), and, for a month whose parts are rewritten only for
-        // their year to date, the month columns read back (country-sized arrays of which those parts' rows are used,
-        // reused month after month). A month takes the slot the month before the last used, once that write is done;
+        // date as of its month (the running one moves on), and its month's sums, added up from every staged file or,
+        // for a month whose parts are rewritten only for their year to date, its month columns read back (of which
+        // those parts' rows are used). These country-sized arrays are reused month after month rather than allocated
+        // anew (large objects, freed only by a full collection: a longer build peaked higher for them).
+        // A month takes the slot the month before the last used, once that write is done;
         // whatever reads or changes what is being written (the previous month's files, the running year to date
         // when not overlapping) waits for every write first.
         var slots = overlap ? 2 : 1;
         var writing = new Task?[slots];
         var yearToDateCopies = new RegionRollup.Totals?[slots];
-        var monthReads = new RegionRollup.Totals?[slots];
+        var monthTotals = new RegionRollup.Totals?[slots];
         var slot = 0;
         async Task WrittenAsync(int s)
         {
@@ -196,14 +198,20 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
                 // unusable (null) falls back to reading every staged file.
                 var (done, totals) = month.Work switch
                 {
-                    MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthReads[slot] ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
+                    MonthWork.AggregateOnly => await aggregates.ReadMonthAsync(period, month.PreviousAggregate!, cancellationToken, monthTotals[slot] ??= rollup.NewTotals()) is { } read ? (true, read) : (false, null),
                     MonthWork.CopyForward => await copyForward.RunAsync(build, month, cancellationToken) is { } copied ? (true, copied.Totals) : (false, null),
                     _ => (false, (RegionRollup.Totals?)null),
                 };
                 if (!done)
                 {
                     var inputs = month.Complete ? month.Month : await plan.CompleteAsync(period, closed, cancellationToken);
-                    totals = month.WritesAggregate ? rollup.NewTotals() : null;
+                    totals = null;
+                    if (month.WritesAggregate)
+                    {
+                        totals = monthTotals[slot] ??= rollup.NewTotals();
+                        totals.Clear();
+                    }
+
                     await fullBuild.RunAsync(build, inputs, month.Keys, month.FactParts, totals, cancellationToken);
                     totals?.RollUp();
                 }

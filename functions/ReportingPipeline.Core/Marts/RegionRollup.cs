@@ -387,6 +387,13 @@ internal sealed class RegionRollup
             }
         }
 
+        /// <summary>Zeroes every sum, to add up another month in the same arrays.</summary>
+        public void Clear()
+        {
+            Array.Clear(_full);
+            Array.Clear(_village);
+        }
+
         /// <summary>Zeroes the rows of <paramref name="parts"/>, to read them again into the same arrays.</summary>
         public void Clear(IEnumerable<string> parts)
         {
