@@ -55,8 +55,8 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
     /// Whether a month's <c>agg_region_month</c> parts may be written while the next month is built: when one
     /// month's totals take at most this fraction of the memory the garbage collector may use (a province's few
     /// megabytes do; a country's tens of megabytes under a 2 GB instance's cap do not). Overlapping, a build holds
-    /// up to six such sums at once (the running year to date, and for each of two months in writing its own copy of
-    /// it, its month's sums and the next month's).
+    /// five such sums and more (the running year to date, and for each of two months in writing its own copy of it
+    /// and its month's sums; a copied-forward month's own).
     /// </summary>
     internal const int OverlapMemoryShare = 64;
 
@@ -110,11 +110,11 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         // Overlapping, two months' parts may be in writing at once, each from sums of its own: a copy of the year to
         // date as of its month (the running one moves on), and its month's sums, added up from every staged file or,
         // for a month whose parts are rewritten only for their year to date, its month columns read back (of which
-        // those parts' rows are used). These country-sized arrays are reused month after month rather than allocated
-        // anew (large objects, freed only by a full collection: a longer build peaked higher for them).
-        // A month takes the slot the month before the last used, once that write is done;
-        // whatever reads or changes what is being written (the previous month's files, the running year to date
-        // when not overlapping) waits for every write first.
+        // those parts' rows are used). A month takes the slot the month before last used, once that write is done;
+        // whatever reads or changes what is being written (the previous month's files, the running year to date when
+        // not overlapping) waits for every write first. A slot's country-sized arrays are reused month after month
+        // rather than allocated anew: large objects, freed only by a full collection, they made longer builds peak
+        // higher.
         var slots = overlap ? 2 : 1;
         var writing = new Task?[slots];
         var yearToDateCopies = new RegionRollup.Totals?[slots];
