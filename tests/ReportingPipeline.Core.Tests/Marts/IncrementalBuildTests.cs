@@ -95,7 +95,7 @@ public sealed class IncrementalBuildTests
         // A slow store keeps two months' agg_region_month parts in writing while the next month's are read back and
         // added to the year to date: a part written from sums a later month had already changed would differ.
         await BuildIncrementallyAsync(scenario, () => scenario.AcceptAsync(P(2022, 2), D, 35, At(2022, 5, 19)), [.. Period.Range(P(2022, 2), P(2022, 5))],
-            beforeWrite: (_, name, ct) => name.StartsWith(MartTables.AggRegionMonth.Name + "/", StringComparison.Ordinal) ? Task.Delay(100, ct) : Task.CompletedTask);
+            beforeWrite: SlowAggregateWrites);
 
         await AssertSameAsFullBuildAsync(scenario);
     }
@@ -110,7 +110,7 @@ public sealed class IncrementalBuildTests
         // month is built: a part filled from a year to date the next month already added to would differ.
         var slow = new RecordingBlobStore(scenario.Store)
         {
-            BeforeWrite = (_, name, ct) => name.StartsWith(MartTables.AggRegionMonth.Name + "/", StringComparison.Ordinal) ? Task.Delay(100, ct) : Task.CompletedTask,
+            BeforeWrite = SlowAggregateWrites,
         };
         await new MartBuilder(slow, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = MartScenario.PartStations }
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
@@ -287,6 +287,10 @@ public sealed class IncrementalBuildTests
         Assert.True(File.Exists(april));
         await AssertSameAsFullBuildAsync(scenario);
     }
+
+    /// <summary>A store's write delayed for every agg_region_month file: what runs meanwhile runs while its parts are in writing.</summary>
+    private static Task SlowAggregateWrites(string container, string name, CancellationToken cancellationToken) =>
+        name.StartsWith(MartTables.AggRegionMonth.Name + "/", StringComparison.Ordinal) ? Task.Delay(100, cancellationToken) : Task.CompletedTask;
 
     private static async Task<MartScenario> SeededAsync()
     {
