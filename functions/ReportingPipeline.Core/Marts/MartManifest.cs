@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -191,17 +192,43 @@ public sealed record ManifestFile(
 internal static class MartFingerprint
 {
     /// <summary>The table declarations: changing a column (a new field in the contract) rebuilds everything.</summary>
-    public static readonly string Tables = Of(JsonSerializer.Serialize(
-        MartTables.All.Select(t => new
+    public static readonly string Tables = Of(TablesText(), MartFileWriter.Format);
+
+    /// <summary>
+    /// The canonical text of the table declarations that <see cref="Tables"/> hashes, with <see cref="MartFileWriter.Format"/>
+    /// (how files are written: a new writer or encoding rule rewrites every file once, not a mix). It is the JSON array
+    /// <c>[{"Name":…,"Layout":…,"Columns":["name:type:nullable:field",…]},…]</c> in System.Text.Json's default form,
+    /// written by a <see cref="Utf8JsonWriter"/> rather than serialized from anonymous objects by reflection: that made a
+    /// process that had just started build every default converter and emit accessors, in the middle of a correction.
+    /// </summary>
+    internal static string TablesText()
+    {
+        var text = new ArrayBufferWriter<byte>(8 * 1024);
+        using (var json = new Utf8JsonWriter(text))
         {
-            t.Name,
-            // The partition folders' name is part of the layout: renaming them rebuilds every file under the new names.
-            // ... and so is splitting a month into parts: the first build after it is a full one.
-            Layout = t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=:part-{{region}}" : t.Layout.ToString(),
-            Columns = t.Columns.Select(c => $"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}"),
-        })),
-        // ... and so is how files are written: a new writer or encoding rule rewrites every file once, not a mix.
-        MartFileWriter.Format);
+            json.WriteStartArray();
+            foreach (var t in MartTables.All)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", t.Name);
+                // The partition folders' name is part of the layout: renaming them rebuilds every file under the new names.
+                // ... and so is splitting a month into parts: the first build after it is a full one.
+                json.WriteString("Layout", t.IsPartitioned ? $"{t.Layout}:{MartTable.PartitionKey}=:part-{{region}}" : t.Layout.ToString());
+                json.WriteStartArray("Columns");
+                foreach (var c in t.Columns)
+                {
+                    json.WriteStringValue($"{c.Name}:{c.Type}:{c.Nullable}:{c.Field?.Key}");
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(text.WrittenSpan);
+    }
 
     public static string Of(params string?[] parts) => Of((IEnumerable<string?>)parts);
 
