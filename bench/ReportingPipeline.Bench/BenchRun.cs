@@ -138,12 +138,16 @@ internal static class BenchRun
                 var load = LoadAverage();
                 var f = await TryChildAsync(["freshness", "--store", copy, "--dataset", burst, "--uploads", settings.FreshnessUploads.ToString(CultureInfo.InvariantCulture)]);
                 Directory.Delete(copy, recursive: true);
-                rows.Add(f is null
-                    ? new Row("1 freshness", Invariant($"burst of {settings.FreshnessUploads} uploads, pipeline host"), scale.ToString(), "**failed** (see stderr)", Verdict(false, "≤ 2 min"), "")
-                    : new Row("1 freshness", Invariant($"burst of {f.Figure("uploads"):0} uploads, pipeline host: upload to marts"), scale.ToString(),
-                        Invariant($"p50 {f.Figure("p50_s"):0.0} s, p95 {f.Figure("p95_s"):0.0} s, max {f.Figure("max_s"):0.0} s; {f.Figure("builds"):0} builds (mean {f.Figure("build_mean_s"):0.0} s)"),
-                        Verdict(f.Figure("max_s") <= 120, "every upload ≤ 2 min"),
-                        Invariant($"all {f.Figure("uploads"):0} written in {f.Figure("write_s"):0.0} s, settled after {f.Figure("settled_s"):0.0} s (cpu {f.CpuSeconds:0.0} s); {f.Figure("accepted"):0} accepted, all in fct_submission at their latest version; default windows (10 s quiet, 30 s at most), watcher polling every 5 s, timers off; load before {load}")));
+                rows.Add(FreshnessRow(f, "pipeline host", scale, settings.FreshnessUploads,
+                    Invariant($"default windows (10 s quiet, 30 s at most), watcher polling every 5 s, timers off; load before {load}")));
+
+                // The same burst through the Functions app's function classes on Azurite, with a year of marts staged and
+                // built there first (functions-freshness).
+                load = LoadAverage();
+                var af = await TryChildAsync(["functions-freshness", "--dataset", burst, "--scale", scale.ToString(), "--months", months,
+                    "--uploads", settings.FreshnessUploads.ToString(CultureInfo.InvariantCulture)]);
+                rows.Add(FreshnessRow(af, "Functions app on Azurite", scale, settings.FreshnessUploads, af is null ? "" :
+                    Invariant($"{af.Figure("concurrency"):0} ingests at a time (host.json, one instance), queue polled up to every {af.Figure("max_polling_s"):0} s, requests delayed 30 s (default), timers not invoked; Azurite's cpu not counted; staged in {af.Figure("staged_s"):0} s, first build {af.Figure("first_build_s"):0.0} s; load before {load}")));
             }
 
             if (scale != Scale.National && settings.HistoryMonths > settings.Months)
@@ -332,6 +336,15 @@ internal static class BenchRun
 
         Directory.CreateDirectory(folder);
     }
+
+    /// <summary>A freshness scenario's row: p50/p95/max from upload to marts, the builds, and the check of the marts.</summary>
+    private static Row FreshnessRow(Measurement? f, string where, Scale scale, int uploads, string conditions) =>
+        f is null
+            ? new Row("1 freshness", Invariant($"burst of {uploads} uploads, {where}"), scale.ToString(), "**failed** (see stderr)", Verdict(false, "≤ 2 min"), "")
+            : new Row("1 freshness", Invariant($"burst of {f.Figure("uploads"):0} uploads, {where}: upload to marts"), scale.ToString(),
+                Invariant($"p50 {f.Figure("p50_s"):0.0} s, p95 {f.Figure("p95_s"):0.0} s, max {f.Figure("max_s"):0.0} s; {f.Figure("builds"):0} builds (mean {f.Figure("build_mean_s"):0.0} s)"),
+                Verdict(f.Figure("max_s") <= 120, "every upload ≤ 2 min"),
+                Invariant($"all {f.Figure("uploads"):0} written in {f.Figure("write_s"):0.0} s, settled after {f.Figure("settled_s"):0.0} s (cpu {f.CpuSeconds:0.0} s); {f.Figure("accepted"):0} accepted, all in fct_submission at their latest version; {conditions}"));
 
     /// <summary>A copy of a store's folders (<c>cp -a</c> without a shell): the freshness run writes into its copy.</summary>
     private static void CopyStore(string from, string to)

@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using DuckDB.NET.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting;
 using ReportingPipeline.Hosting.LocalFolder;
@@ -40,12 +37,7 @@ internal static class FreshnessScenario
         }
 
         var count = options.TryGetValue("uploads", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : 2000;
-        var uploads = File.ReadLines(Path.Combine(options["dataset"], Containers.Submissions, InputImporter.UploadTimesFile)).Skip(1)
-            .Select(line => line.Split(','))
-            .Select(f => (Name: f[0], At: DateTimeOffset.Parse(f[1], CultureInfo.InvariantCulture)))
-            .OrderBy(u => u.At).ThenBy(u => u.Name, StringComparer.Ordinal)
-            .Take(count)
-            .ToList();
+        var uploads = Freshness.Uploads(options["dataset"], count);
 
         var settings = new Dictionary<string, string?>
         {
@@ -69,7 +61,7 @@ internal static class FreshnessScenario
 
         // The watcher's first round meets the store's reference files (no receipts yet): let it pass before the burst.
         await host.StartAsync();
-        await WaitAsync(() => handlers.ReferenceCalls == 2, TimeSpan.FromMinutes(5), "the reference files");
+        await Freshness.WaitAsync(() => handlers.ReferenceCalls == 2, TimeSpan.FromMinutes(5), "the reference files");
 
         var timed = new Timed();
         var written = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -88,67 +80,19 @@ internal static class FreshnessScenario
 
         var writeSeconds = timed.Elapsed;
         // Settled: every upload recorded, and a build that started after the last of them has finished with none pending.
-        await WaitAsync(() => handlers.Recorded.Count >= uploads.Count && !pending.IsPending && handlers.Building == 0
+        await Freshness.WaitAsync(() => handlers.Recorded.Count >= uploads.Count && !pending.IsPending && handlers.Building == 0
             && handlers.Builds.Any(b => b.Started > handlers.Recorded.Values.Max(r => r.At)), TimeSpan.FromMinutes(20), "the burst's builds");
         var settled = timed.Elapsed;
         await host.StopAsync();
 
-        var builds = handlers.Builds.OrderBy(b => b.Started).ToList();
-        var latencies = new List<double>();
-        foreach (var (name, recorded) in handlers.Recorded.Where(r => r.Value.Status is not (nameof(SubmissionStatus.Duplicate)) && !r.Value.AlreadyProcessed))
-        {
-            var build = builds.FirstOrDefault(b => b.Started > recorded.At)
-                ?? throw new InvalidOperationException($"No build started after {name} was recorded.");
-            latencies.Add(Stopwatch.GetElapsedTime(written[name], build.Finished).TotalSeconds);
-        }
-
-        var accepted = handlers.Recorded.Values.Where(r => r.Status is nameof(SubmissionStatus.Accepted) or nameof(SubmissionStatus.AcceptedWithWarnings)).ToList();
-        var notInMarts = await AcceptedMissingFromMartsAsync(storeRoot, accepted);
+        var accepted = Freshness.Accepted(handlers);
+        var notInMarts = await Freshness.AcceptedMissingFromMartsAsync(Path.Combine(storeRoot, Containers.Marts), accepted);
         if (notInMarts > 0)
         {
             throw new InvalidOperationException($"{notInMarts} accepted station-months are not in fct_submission at their latest version.");
         }
 
-        var sorted = latencies.Order().ToArray();
-        var buildSeconds = builds.Select(b => Stopwatch.GetElapsedTime(b.Started, b.Finished).TotalSeconds).ToList();
-        return timed.Stop("freshness", new()
-        {
-            ["uploads"] = uploads.Count,
-            ["measured"] = sorted.Length,
-            ["accepted"] = accepted.Count,
-            ["builds"] = builds.Count,
-            ["write_s"] = writeSeconds,
-            ["settled_s"] = settled,
-            ["p50_s"] = Percentile(sorted, 0.50),
-            ["p95_s"] = Percentile(sorted, 0.95),
-            ["max_s"] = sorted.Length == 0 ? double.NaN : sorted[^1],
-            ["build_mean_s"] = buildSeconds.Count == 0 ? double.NaN : buildSeconds.Average(),
-            ["build_max_s"] = buildSeconds.Count == 0 ? double.NaN : buildSeconds.Max(),
-            ["not_in_marts"] = notInMarts,
-        });
-    }
-
-    /// <summary>How many station-months' latest accepted version of the burst fct_submission does not show.</summary>
-    private static async Task<int> AcceptedMissingFromMartsAsync(string storeRoot, IReadOnlyList<Recorded> accepted)
-    {
-        var expected = accepted
-            .GroupBy(r => r.BlobName[..r.BlobName.LastIndexOf('/')], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Max(r => r.Version), StringComparer.Ordinal);
-        var glob = Path.Combine(storeRoot, Containers.Marts, "fct_submission").Replace('\\', '/') + "/**/*.parquet";
-        await using var connection = new DuckDBConnection("DataSource=:memory:");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT strftime(period, '%Y-%m') || '/' || station_code, version FROM read_parquet('{glob}', hive_partitioning = false) WHERE status IN ('accepted', 'accepted_with_warnings')";
-        var inMarts = new Dictionary<string, long?>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                inMarts[reader.GetString(0)] = reader.IsDBNull(1) ? null : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return expected.Count(e => !inMarts.TryGetValue(e.Key, out var version) || version != e.Value);
+        return timed.Stop("freshness", Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled));
     }
 
     private static void Seconds(IReadOnlyDictionary<string, string> options, string option, string key, Dictionary<string, string?> settings)
@@ -157,86 +101,5 @@ internal static class FreshnessScenario
         {
             settings[key] = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
         }
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout} for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static double Percentile(double[] sorted, double share) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(share * sorted.Length) - 1)];
-
-    /// <summary>The wall clock moved to the dataset's time: it runs, so the host's timers and windows behave as in production.</summary>
-    private sealed class RunningClock(DateTimeOffset start) : TimeProvider
-    {
-        private readonly TimeSpan _offset = start - DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
-    }
-
-    private sealed record Recorded(string BlobName, string Status, int? Version, bool AlreadyProcessed, long At);
-
-    private sealed record Build(long Started, long Finished);
-
-    /// <summary>The real handlers, timing each upload's recording and each build on <see cref="Stopwatch"/> timestamps.</summary>
-    private sealed class TimedHandlers(IPipelineHandlers inner) : IPipelineHandlers
-    {
-        private readonly ConcurrentBag<Build> _builds = [];
-        private int _building;
-        private int _referenceCalls;
-
-        public ConcurrentDictionary<string, Recorded> Recorded { get; } = new(StringComparer.Ordinal);
-
-        public IReadOnlyCollection<Build> Builds => _builds;
-
-        public int Building => Volatile.Read(ref _building);
-
-        public int ReferenceCalls => Volatile.Read(ref _referenceCalls);
-
-        public async Task<IngestOutcome> IngestSubmissionAsync(string blobName, CancellationToken cancellationToken = default)
-        {
-            var outcome = await inner.IngestSubmissionAsync(blobName, cancellationToken);
-            Recorded.TryAdd(blobName, new Recorded(blobName, outcome.Status, outcome.Version, outcome.AlreadyProcessed, Stopwatch.GetTimestamp()));
-            return outcome;
-        }
-
-        public Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default) =>
-            inner.SubmissionSetAsideAsync(blobName, attempts, cancellationToken);
-
-        public async Task<MartBuildResult?> ReferenceDataChangedAsync(string blobName, CancellationToken cancellationToken = default)
-        {
-            var result = await inner.ReferenceDataChangedAsync(blobName, cancellationToken);
-            Interlocked.Increment(ref _referenceCalls);
-            return result;
-        }
-
-        public async Task<MartBuildResult> BuildMartsAsync(CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _building);
-            try
-            {
-                var started = Stopwatch.GetTimestamp();
-                var result = await inner.BuildMartsAsync(cancellationToken);
-                _builds.Add(new Build(started, Stopwatch.GetTimestamp()));
-                return result;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _building);
-            }
-        }
-
-        public Task<MartBuildResult> CloseReportingPeriodAsync(CancellationToken cancellationToken = default) =>
-            inner.CloseReportingPeriodAsync(cancellationToken);
     }
 }

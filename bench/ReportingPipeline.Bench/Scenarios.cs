@@ -43,6 +43,7 @@ internal static class Scenarios
             "resubmit" => await ResubmitAsync(options),
             "profile" => await ProfileAsync(options),
             "freshness" => await FreshnessScenario.RunAsync(options),
+            "functions-freshness" => await FunctionsFreshnessScenario.RunAsync(options),
             "backdate" => Backdate(options["store"]),
             "duckdb-recompress" => await ParquetCodecs.RecompressAsync(options),
             "read-marts" => await ParquetCodecs.ReadMartsAsync(options),

@@ -148,23 +148,27 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
 
     /// <summary>
     /// The Azurite launcher of this repository: <c>node_modules/.bin/azurite</c> beside the <c>package.json</c>
-    /// found by walking up from the test assembly's folder.
+    /// found by walking up from the test assembly's folder, or else from the current directory (a benchmark published
+    /// outside the repository and run from its root).
     /// </summary>
     public static string FindAzurite()
     {
         var launcher = OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite";
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(folder.FullName, "package.json")))
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
             {
-                var path = Path.Combine(folder.FullName, "node_modules", ".bin", launcher);
-                return File.Exists(path)
-                    ? path
-                    : throw new InvalidOperationException($"Azurite is not installed: run `npm ci` in {folder.FullName} (expected {path}).");
+                if (File.Exists(Path.Combine(folder.FullName, "package.json")))
+                {
+                    var path = Path.Combine(folder.FullName, "node_modules", ".bin", launcher);
+                    return File.Exists(path)
+                        ? path
+                        : throw new InvalidOperationException($"Azurite is not installed: run `npm ci` in {folder.FullName} (expected {path}).");
+                }
             }
         }
 
-        throw new InvalidOperationException($"No package.json above {AppContext.BaseDirectory}: cannot find the repository's Azurite (run `npm ci` at the repository root).");
+        throw new InvalidOperationException($"No package.json above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}: cannot find the repository's Azurite (run `npm ci` at the repository root).");
     }
 
     private async Task WaitUntilAnsweringAsync()

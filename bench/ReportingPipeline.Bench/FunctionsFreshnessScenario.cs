@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Functions;
+using ReportingPipeline.Hosting;
+using ReportingPipeline.Synthetic;
+using ReportingPipeline.Testing;
+
+namespace ReportingPipeline.Bench;
+
+/// <summary>
+/// <c>child functions-freshness --dataset DIR [--scale guangdong] [--months 12] [--uploads 2000] [--concurrency N]
+/// [--max-delay S]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions app, on a private Azurite. The
+/// app is built as <c>Program.cs</c> builds it (<see cref="FunctionsAppBuilderExtensions.AddReportingPipelineFunctions"/>,
+/// storage, ledger and the build-request queue all on Azurite), and its function classes are called as the Functions host
+/// calls them (no host can run here): each upload's BlobCreated event invokes <see cref="IngestSubmission"/> as soon as
+/// the blob is written, at most N at a time (host.json's <c>maxDegreeOfParallelism</c>: one instance); a poller receives
+/// <see cref="MartBuildQueue.Name"/> as the queue trigger does (from 100 ms, doubling while empty up to host.json's
+/// <c>maxPollingInterval</c>) and invokes <see cref="BuildMartsRequested"/> for each message, deleting it after.
+/// </summary>
+/// <remarks>
+/// Before the burst the store is staged on Azurite (<see cref="SyntheticStaging"/>, <c>--months</c> from 2025-01, the
+/// same scale and seed as the dataset) and its marts built once, so the burst meets what <see cref="FreshnessScenario"/>
+/// meets: a year of marts. Azurite keeps each blob's creation time, so the uploads are received at the wall clock's time,
+/// after the months' deadlines: late, which changes no status but <c>on_time</c>. Timers are not invoked: every build
+/// after the burst is one the uploads asked for. What is not here: Event Grid's delivery (seconds at most in Azure) and
+/// more instances (Flex Consumption adds them under a burst, so one instance is the slow end).
+/// </remarks>
+internal static class FunctionsFreshnessScenario
+{
+    /// <summary>How soon the queue trigger polls again after a message, before doubling while the queue is empty.</summary>
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long the queue trigger holds a message it is working on (renewed by the host; a build here is shorter).</summary>
+    private static readonly TimeSpan MessageLease = TimeSpan.FromMinutes(10);
+
+    public static async Task<Measurement> RunAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var scale = Enum.Parse<Scale>(options.GetValueOrDefault("scale", nameof(Scale.Guangdong)), ignoreCase: true);
+        var months = int.Parse(options.GetValueOrDefault("months", "12"), CultureInfo.InvariantCulture);
+        var uploads = Freshness.Uploads(options["dataset"], int.Parse(options.GetValueOrDefault("uploads", "2000"), CultureInfo.InvariantCulture));
+        var hostJson = FunctionsHostSettings.Read();
+        var concurrency = options.TryGetValue("concurrency", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : hostJson.BlobParallelism;
+
+        var azurite = new AzuriteFixture();
+        try
+        {
+            await azurite.InitializeAsync();
+            var settings = new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                [DataStorage.Connection] = azurite.ConnectionString,
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["PowerBi:Enabled"] = "false",
+            };
+            if (options.TryGetValue("max-delay", out var delay))
+            {
+                settings["Pipeline:MartBuildMaxDelay"] = TimeSpan.FromSeconds(double.Parse(delay, CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
+            }
+
+            var builder = FunctionsApplication.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddReportingPipelineFunctions();
+            builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RunningClock(uploads[^1].At.AddMinutes(1))));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IPipelineHandlers>(sp => new TimedHandlers(ActivatorUtilities.CreateInstance<PipelineHandlers>(sp))));
+            using var app = builder.Build();
+            var handlers = (TimedHandlers)app.Services.GetRequiredService<IPipelineHandlers>();
+
+            var setup = Stopwatch.StartNew();
+            await SyntheticStaging.WriteAsync(app.Services.GetRequiredService<IBlobStore>(), app.Services.GetRequiredService<ISubmissionLedger>(),
+                SyntheticReference.Generate(scale, Scenarios.Seed), Scenarios.FirstPeriod, months, Scenarios.Seed, maxDegreeOfParallelism: 8);
+            var staged = setup.Elapsed.TotalSeconds;
+            await handlers.BuildMartsAsync();
+            var firstBuild = setup.Elapsed.TotalSeconds - staged;
+            handlers.ForgetBuilds();
+
+            var blobs = azurite.BlobService();
+            var submissions = blobs.GetBlobContainerClient(Containers.Submissions);
+            await submissions.CreateIfNotExistsAsync();
+            var queue = new QueueClient(azurite.ConnectionString, MartBuildQueue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+            var marker = blobs.GetBlobContainerClient(Containers.Staging).GetBlobClient(QueuedMartBuildRequests.Marker);
+
+            // The blob trigger: each BlobCreated event invokes IngestSubmission, N at a time.
+            var events = Channel.CreateUnbounded<string>();
+            var ingests = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                await foreach (var name in events.Reader.ReadAllAsync())
+                {
+                    using var invocation = app.Services.CreateScope();
+                    await ActivatorUtilities.CreateInstance<IngestSubmission>(invocation.ServiceProvider).RunAsync(submissions.GetBlobClient(name), CancellationToken.None);
+                }
+            })).ToList();
+
+            // The queue trigger.
+            using var stop = new CancellationTokenSource();
+            var builds = new ConcurrentBag<Task>();
+            var poller = Task.Run(() => PollAsync(app, queue, hostJson.QueueMaxPollingInterval, builds, stop.Token));
+
+            var timed = new Timed();
+            var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (name, _) in uploads)
+            {
+                await using var content = File.OpenRead(Path.Combine(options["dataset"], Containers.Submissions, name));
+                await submissions.GetBlobClient(name).UploadAsync(content);
+                written[name] = Stopwatch.GetTimestamp();
+                events.Writer.TryWrite(name);
+            }
+
+            events.Writer.Complete();
+            var writeSeconds = timed.Elapsed;
+            await Task.WhenAll(ingests);
+
+            // Settled: every upload recorded, no request pending or building, and a build that started after the last of
+            // them has finished.
+            var deadline = Stopwatch.StartNew();
+            while (!(handlers.Recorded.Count >= uploads.Count && handlers.Building == 0 && builds.All(b => b.IsCompleted)
+                && handlers.Builds.Any(b => b.Started > handlers.Recorded.Values.Max(r => r.At)) && !(await marker.ExistsAsync()).Value))
+            {
+                if (deadline.Elapsed > TimeSpan.FromMinutes(20))
+                {
+                    throw new TimeoutException("Waited 20 minutes for the burst's builds.");
+                }
+
+                await Task.Delay(200);
+            }
+
+            var settled = timed.Elapsed;
+            await stop.CancelAsync();
+            await poller;
+            await Task.WhenAll(builds);
+
+            var accepted = Freshness.Accepted(handlers);
+            var marts = Directory.CreateTempSubdirectory("functions-freshness-marts-");
+            try
+            {
+                await DownloadAsync(blobs.GetBlobContainerClient(Containers.Marts), "fct_submission/", marts.FullName);
+                var notInMarts = await Freshness.AcceptedMissingFromMartsAsync(marts.FullName, accepted);
+                if (notInMarts > 0)
+                {
+                    throw new InvalidOperationException($"{notInMarts} accepted station-months are not in fct_submission at their latest version.");
+                }
+            }
+            finally
+            {
+                marts.Delete(recursive: true);
+            }
+
+            var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled);
+            figures["concurrency"] = concurrency;
+            figures["max_polling_s"] = hostJson.QueueMaxPollingInterval.TotalSeconds;
+            figures["staged_s"] = staged;
+            figures["first_build_s"] = firstBuild;
+            return timed.Stop("functions-freshness", figures);
+        }
+        finally
+        {
+            azurite.Dispose();
+        }
+    }
+
+    /// <summary>The queue trigger: receive, invoke <see cref="BuildMartsRequested"/> per message, delete it once done.</summary>
+    private static async Task PollAsync(IHost app, QueueClient queue, TimeSpan maxPollingInterval, ConcurrentBag<Task> builds, CancellationToken stop)
+    {
+        var wait = FirstPoll;
+        while (!stop.IsCancellationRequested)
+        {
+            Azure.Storage.Queues.Models.QueueMessage[] messages;
+            try
+            {
+                messages = (await queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: MessageLease, cancellationToken: stop)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                messages = []; // no request yet: the first one creates the queue
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var message in messages)
+            {
+                builds.Add(Task.Run(async () =>
+                {
+                    using var invocation = app.Services.CreateScope();
+                    await ActivatorUtilities.CreateInstance<BuildMartsRequested>(invocation.ServiceProvider).RunAsync(message.Body.ToString(), CancellationToken.None);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                }, CancellationToken.None));
+            }
+
+            wait = messages.Length > 0 ? FirstPoll : TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, maxPollingInterval.Ticks));
+            try
+            {
+                await Task.Delay(messages.Length > 0 ? TimeSpan.Zero : wait, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task DownloadAsync(BlobContainerClient container, string prefix, string folder)
+    {
+        await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
+        {
+            var path = Path.Combine(folder, item.Name.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await container.GetBlobClient(item.Name).DownloadToAsync(path);
+        }
+    }
+
+    /// <summary>What the Functions host takes from the app's host.json for these two triggers.</summary>
+    private sealed record FunctionsHostSettings(int BlobParallelism, TimeSpan QueueMaxPollingInterval)
+    {
+        /// <summary>The app's host.json, copied beside the bench (<c>functions-host.json</c>).</summary>
+        public static FunctionsHostSettings Read()
+        {
+            var extensions = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions-host.json")))!["extensions"]!;
+            return new(
+                extensions["blobs"]!["maxDegreeOfParallelism"]!.GetValue<int>(),
+                TimeSpan.Parse(extensions["queues"]!["maxPollingInterval"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        }
+    }
+}
