@@ -344,7 +344,7 @@ internal static class BenchRun
             : new Row("1 freshness", Invariant($"burst of {f.Figure("uploads"):0} uploads, {where}: upload to marts"), scale.ToString(),
                 Invariant($"p50 {f.Figure("p50_s"):0.0} s, p95 {f.Figure("p95_s"):0.0} s, max {f.Figure("max_s"):0.0} s; {f.Figure("builds"):0} builds (mean {f.Figure("build_mean_s"):0.0} s)"),
                 Verdict(f.Figure("max_s") <= 120, "every upload ≤ 2 min"),
-                Invariant($"all {f.Figure("uploads"):0} written in {f.Figure("write_s"):0.0} s, settled after {f.Figure("settled_s"):0.0} s (cpu {f.CpuSeconds:0.0} s); {f.Figure("accepted"):0} accepted, all in fct_submission at their latest version; {conditions}"));
+                Invariant($"all {f.Figure("uploads"):0} written in {f.Figure("write_s"):0.0} s, ingested in {f.Figure("ingested_s"):0.0} s, settled after {f.Figure("settled_s"):0.0} s (cpu {f.CpuSeconds:0.0} s); {f.Figure("accepted"):0} accepted, all in fct_submission at their latest version; {conditions}"));
 
     /// <summary>A copy of a store's folders (<c>cp -a</c> without a shell): the freshness run writes into its copy.</summary>
     private static void CopyStore(string from, string to)

@@ -30,6 +30,8 @@ internal static class Freshness
     /// </summary>
     public static Dictionary<string, double> Figures(TimedHandlers handlers, IReadOnlyDictionary<string, long> written, int accepted, double writeSeconds, double settledSeconds)
     {
+        // From the first write to the last upload recorded: how long intake took to get through the burst.
+        var ingested = handlers.Recorded.IsEmpty ? double.NaN : Stopwatch.GetElapsedTime(written.Values.Min(), handlers.Recorded.Values.Max(r => r.At)).TotalSeconds;
         var builds = handlers.Builds.OrderBy(b => b.Started).ToList();
         var latencies = new List<double>();
         foreach (var (name, recorded) in handlers.Recorded.Where(r => r.Value.Status is not nameof(SubmissionStatus.Duplicate) && !r.Value.AlreadyProcessed))
@@ -48,6 +50,7 @@ internal static class Freshness
             ["accepted"] = accepted,
             ["builds"] = builds.Count,
             ["write_s"] = writeSeconds,
+            ["ingested_s"] = ingested,
             ["settled_s"] = settledSeconds,
             ["p50_s"] = Percentile(sorted, 0.50),
             ["p95_s"] = Percentile(sorted, 0.95),
