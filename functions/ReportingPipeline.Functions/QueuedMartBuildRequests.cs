@@ -37,11 +37,17 @@ public sealed class QueuedMartBuildRequests(
         {
             var delay = options.Value.MartBuildMaxDelay;
             var now = time.GetUtcNow();
+            // In a burst the marker is there for all but the first upload of a window: one read answers them.
+            if (await IsPendingAsync(now, delay, cancellationToken))
+            {
+                return;
+            }
+
             if (!await TryCreateMarkerAsync(now, cancellationToken))
             {
-                if (await ReadMarkerAsync(cancellationToken) is { } pending && now - pending.RequestedAt <= delay + StaleAfter)
+                if (await IsPendingAsync(now, delay, cancellationToken))
                 {
-                    return;
+                    return; // another upload opened the window meanwhile
                 }
 
                 logger.LogWarning("The pending mart build request is older than {Bound} (its message was lost): requesting again", delay + StaleAfter);
@@ -64,6 +70,10 @@ public sealed class QueuedMartBuildRequests(
 
     /// <summary>The build is starting: from here on, a new upload needs a new request.</summary>
     public Task ClearAsync(CancellationToken cancellationToken = default) => store.DeleteAsync(Containers.Staging, Marker, cancellationToken);
+
+    /// <summary>A marker is there, readable, and not older than the delay plus <see cref="StaleAfter"/>: its request is still to be served.</summary>
+    private async Task<bool> IsPendingAsync(DateTimeOffset now, TimeSpan delay, CancellationToken cancellationToken) =>
+        await ReadMarkerAsync(cancellationToken) is { } pending && now - pending.RequestedAt <= delay + StaleAfter;
 
     private async Task<bool> TryCreateMarkerAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

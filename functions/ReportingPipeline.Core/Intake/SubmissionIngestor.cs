@@ -53,10 +53,14 @@ public sealed class SubmissionIngestor(
             return await RejectUnaddressableAsync(blobName, cancellationToken);
         }
 
-        var caughtUp = SubmissionPath.TryParse(blobName, out var path)
-            && await CatchUpEarlierUploadsAsync(path, blobName, cancellationToken);
-        var result = await IngestOneAsync(blobName, cancellationToken);
-        return caughtUp ? result with { MartsAffected = true } : result;
+        // The blob's properties are read once for the catch-up and the ingest, unless earlier uploads were ingested in
+        // between (then they are read again, as of now).
+        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
+        var caughtUp = item is not null && SubmissionPath.TryParse(blobName, out var path)
+            ? await CatchUpEarlierUploadsAsync(path, item, blobName, cancellationToken)
+            : (Ingested: false, MartsAffected: false);
+        var result = await IngestOneAsync(blobName, caughtUp.Ingested ? null : item, cancellationToken);
+        return caughtUp.MartsAffected ? result with { MartsAffected = true } : result;
     }
 
     /// <summary>
@@ -111,14 +115,8 @@ public sealed class SubmissionIngestor(
     /// station-month's uploads created before this one that the ledger does not know yet are ingested first. A failure
     /// there is left to that blob's own event, so one broken upload never blocks a later one.
     /// </summary>
-    private async Task<bool> CatchUpEarlierUploadsAsync(SubmissionPath path, string blobName, CancellationToken cancellationToken)
+    private async Task<(bool Ingested, bool MartsAffected)> CatchUpEarlierUploadsAsync(SubmissionPath path, BlobItem item, string blobName, CancellationToken cancellationToken)
     {
-        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
-        if (item is null)
-        {
-            return false;
-        }
-
         var earlier = new List<BlobItem>();
         await foreach (var other in store.ListAsync(Containers.Submissions, $"{path.Period}/{path.StationCode}/", cancellationToken))
         {
@@ -130,17 +128,18 @@ public sealed class SubmissionIngestor(
 
         if (earlier.Count == 0)
         {
-            return false;
+            return (false, false);
         }
 
-        var affected = false;
+        bool ingested = false, affected = false;
         var recorded = (await ledger.GetAsync(path.Period, path.StationCode, cancellationToken))?.Entry.Uploads.Select(u => u.BlobName).ToHashSet(StringComparer.Ordinal) ?? [];
         foreach (var other in earlier.Where(o => !recorded.Contains(o.Name)).Order(UploadOrder.Instance))
         {
             try
             {
                 logger.LogInformation("{BlobName} was uploaded before {LaterBlobName} but is not in the ledger yet: ingesting it first", other.Name, blobName);
-                affected |= (await IngestOneAsync(other.Name, cancellationToken)).MartsAffected;
+                ingested = true;
+                affected |= (await IngestOneAsync(other.Name, null, cancellationToken)).MartsAffected;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -148,12 +147,13 @@ public sealed class SubmissionIngestor(
             }
         }
 
-        return affected;
+        return (ingested, affected);
     }
 
-    private async Task<IngestResult> IngestOneAsync(string blobName, CancellationToken cancellationToken)
+    /// <param name="known">The blob's properties when the caller has just read them; else they are read here.</param>
+    private async Task<IngestResult> IngestOneAsync(string blobName, BlobItem? known, CancellationToken cancellationToken)
     {
-        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken)
+        var item = known ?? await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken)
             ?? throw new FileNotFoundException($"No blob {Containers.Submissions}/{blobName}.");
         var reference = await references.GetAsync(cancellationToken);
         UploadContent content;
@@ -222,27 +222,29 @@ public sealed class SubmissionIngestor(
         }
     }
 
-    /// <summary>The station's accepted submissions of the months before this one, newest first.</summary>
+    /// <summary>
+    /// The station's accepted submissions of the months before this one, newest first. The months are looked up at once:
+    /// each is a ledger read and a staged file's read, which on Azure Storage are round trips, and one after the other
+    /// they were most of an upload's wait.
+    /// </summary>
     private async Task<IReadOnlyList<Submission>> LoadHistoryAsync(SubmissionPath path, CancellationToken cancellationToken)
     {
-        var history = new List<Submission>();
-        for (var i = 1; i <= options.HistoryMonths; i++)
-        {
-            var period = path.Period.Add(-i);
-            if (period < Period.ProgrammeStart)
-            {
-                break;
-            }
+        var months = Enumerable.Range(1, options.HistoryMonths)
+            .Select(i => path.Period.Add(-i))
+            .TakeWhile(period => period >= Period.ProgrammeStart)
+            .Select(period => AcceptedSubmissionAsync(period, path.StationCode, cancellationToken));
+        var found = await Task.WhenAll(months);
+        return [.. found.OfType<Submission>()];
+    }
 
-            var entry = await ledger.GetAsync(period, path.StationCode, cancellationToken);
-            if (entry?.Entry.Current is { } current
-                && await StagedSubmission.ReadAsync(store, period, path.StationCode, current.Sha256, cancellationToken) is { Submission: { } submission })
-            {
-                history.Add(submission);
-            }
-        }
-
-        return history;
+    /// <summary>The station's current accepted submission of <paramref name="period"/>, if it has one.</summary>
+    private async Task<Submission?> AcceptedSubmissionAsync(Period period, string stationCode, CancellationToken cancellationToken)
+    {
+        var entry = await ledger.GetAsync(period, stationCode, cancellationToken);
+        return entry?.Entry.Current is { } current
+            && await StagedSubmission.ReadAsync(store, period, stationCode, current.Sha256, cancellationToken) is { Submission: { } submission }
+            ? submission
+            : null;
     }
 
     private async Task StageAsync(SubmissionPath path, IntakeDecision decision, ValidationResult validation, CancellationToken cancellationToken)

@@ -153,21 +153,58 @@ public sealed class SubmissionIngestorTests : IDisposable
         Assert.NotEqual(result.Report.Sha256, second.Report.Sha256);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IngestAsync_VisitsFarAboveTheStationsEarlierMonths_WarnedFromItsStagedHistory_OnlyWithThreeAcceptedMonths(bool oneMonthRejected)
+    {
+        await SeedReferenceAsync();
+        var reference = TestReference.Create();
+        foreach (var month in new[] { new Period(2023, 12), new Period(2024, 1), new Period(2024, 2) })
+        {
+            // Each earlier month uploaded on the 5th of the next, on time; one of them, when asked, only ever rejected.
+            var uploadedAt = new DateTimeOffset(month.Add(1).FirstDay, new TimeOnly(9, 0), TimeSpan.FromHours(8));
+            var content = oneMonthRejected && month == new Period(2024, 1)
+                ? "not a submission"u8.ToArray()
+                : Json(SampleSubmissions.For(reference, TestReference.StationCode, month, seed: 2));
+            var earlier = await Ingestor().IngestAsync(await UploadAsync(month, "monthly.json", content, uploadedAt));
+            Assert.Equal(oneMonthRejected && month == new Period(2024, 1), earlier.Report.Status == SubmissionStatus.Rejected);
+        }
+
+        var usual = SampleSubmissions.For(reference, TestReference.StationCode, March, seed: 2);
+        var tenfold = usual with { Visits = [.. usual.Visits.Select(v => v with { ResidentVisits = v.ResidentVisits * 10 })] };
+        var result = await Ingestor().IngestAsync(await UploadAsync("march.json", Json(tenfold), Now.AddDays(-2)));
+
+        var warned = result.Report.Issues.Where(i => i.RuleId == RuleCatalogue.FarAboveHistory.Id).Select(i => i.Field).ToList();
+        if (oneMonthRejected)
+        {
+            Assert.Empty(warned);
+        }
+        else
+        {
+            Assert.Equal(["resident_visits"], warned);
+        }
+    }
+
     public void Dispose() => _ledgerFolder.Delete(recursive: true);
 
     private SubmissionIngestor Ingestor(IntakeOptions? options = null) =>
         new(_store, _ledger, new ReferenceStore(_store), new Clock(Now), options ?? IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
 
-    private static byte[] Json(int seed)
+    private static byte[] Json(int seed) => Json(SampleSubmissions.For(TestReference.Create(), TestReference.StationCode, March, seed));
+
+    private static byte[] Json(Submission submission)
     {
         using var content = new MemoryStream();
-        SubmissionJsonWriter.Write(content, SampleSubmissions.For(TestReference.Create(), TestReference.StationCode, March, seed));
+        SubmissionJsonWriter.Write(content, submission);
         return content.ToArray();
     }
 
-    private async Task<string> UploadAsync(string fileName, byte[] content, DateTimeOffset uploadedAt)
+    private Task<string> UploadAsync(string fileName, byte[] content, DateTimeOffset uploadedAt) => UploadAsync(March, fileName, content, uploadedAt);
+
+    private async Task<string> UploadAsync(Period period, string fileName, byte[] content, DateTimeOffset uploadedAt)
     {
-        var name = $"{March}/{TestReference.StationCode}/{fileName}";
+        var name = $"{period}/{TestReference.StationCode}/{fileName}";
         await _store.WriteAsync(Containers.Submissions, name, new MemoryStream(content), "application/json");
         _store.SetCreatedOn(Containers.Submissions, name, uploadedAt);
         return name;
