@@ -147,7 +147,7 @@ internal static class BenchRun
                 var af = await TryChildAsync(["functions-freshness", "--dataset", burst, "--scale", scale.ToString(), "--months", months,
                     "--uploads", settings.FreshnessUploads.ToString(CultureInfo.InvariantCulture)]);
                 rows.Add(FreshnessRow(af, "Functions app on Azurite", scale, settings.FreshnessUploads, af is null ? "" :
-                    Invariant($"{af.Figure("concurrency"):0} ingests at a time (host.json, one instance), queue polled up to every {af.Figure("max_polling_s"):0} s, requests delayed 30 s (default), timers not invoked; Azurite's cpu not counted; staged in {af.Figure("staged_s"):0} s, first build {af.Figure("first_build_s"):0.0} s; load before {load}")));
+                    Invariant($"{af.Figure("concurrency"):0} ingests at a time (host.json, one instance), queue polled up to every {af.Figure("max_polling_s"):0} s, requests delayed {af.Figure("request_delay_s"):0} s, timers not invoked; Azurite's cpu not counted; staged in {af.Figure("staged_s"):0} s, first build {af.Figure("first_build_s"):0.0} s; load before {load}")));
             }
 
             if (scale != Scale.National && settings.HistoryMonths > settings.Months)

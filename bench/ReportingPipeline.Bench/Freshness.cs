@@ -87,10 +87,14 @@ internal static class Freshness
         return expected.Count(e => !inMarts.TryGetValue(e.Key, out var version) || version != e.Value);
     }
 
-    public static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (clock.Elapsed > timeout)
             {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Functions;
 using ReportingPipeline.Hosting;
@@ -108,7 +109,7 @@ internal static class FunctionsFreshnessScenario
             var poller = Task.Run(() => PollAsync(app, queue, hostJson.QueueMaxPollingInterval, builds, stop.Token));
 
             var timed = new Timed();
-            var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            var written = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, _) in uploads)
             {
                 await using var content = File.OpenRead(Path.Combine(options["dataset"], Containers.Submissions, name));
@@ -123,17 +124,9 @@ internal static class FunctionsFreshnessScenario
 
             // Settled: every upload recorded, no request pending or building, and a build that started after the last of
             // them has finished.
-            var deadline = Stopwatch.StartNew();
-            while (!(handlers.Recorded.Count >= uploads.Count && handlers.Building == 0 && builds.All(b => b.IsCompleted)
-                && handlers.Builds.Any(b => b.Started > handlers.Recorded.Values.Max(r => r.At)) && !(await marker.ExistsAsync()).Value))
-            {
-                if (deadline.Elapsed > TimeSpan.FromMinutes(20))
-                {
-                    throw new TimeoutException("Waited 20 minutes for the burst's builds.");
-                }
-
-                await Task.Delay(200);
-            }
+            await Freshness.WaitAsync(async () => handlers.Recorded.Count >= uploads.Count && handlers.Building == 0 && builds.All(b => b.IsCompleted)
+                && handlers.Builds.Any(b => b.Started > handlers.Recorded.Values.Max(r => r.At)) && !(await marker.ExistsAsync()).Value,
+                TimeSpan.FromMinutes(20), "the burst's builds");
 
             var settled = timed.Elapsed;
             await stop.CancelAsync();
@@ -144,7 +137,7 @@ internal static class FunctionsFreshnessScenario
             var marts = Directory.CreateTempSubdirectory("functions-freshness-marts-");
             try
             {
-                await DownloadAsync(blobs.GetBlobContainerClient(Containers.Marts), "fct_submission/", marts.FullName);
+                await azurite.DownloadAsync(Containers.Marts, marts.FullName, prefix: "fct_submission/");
                 var notInMarts = await Freshness.AcceptedMissingFromMartsAsync(marts.FullName, accepted);
                 if (notInMarts > 0)
                 {
@@ -159,6 +152,7 @@ internal static class FunctionsFreshnessScenario
             var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled);
             figures["concurrency"] = concurrency;
             figures["max_polling_s"] = hostJson.QueueMaxPollingInterval.TotalSeconds;
+            figures["request_delay_s"] = app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.MartBuildMaxDelay.TotalSeconds;
             figures["staged_s"] = staged;
             figures["first_build_s"] = firstBuild;
             return timed.Stop("functions-freshness", figures);
@@ -208,16 +202,6 @@ internal static class FunctionsFreshnessScenario
             {
                 return;
             }
-        }
-    }
-
-    private static async Task DownloadAsync(BlobContainerClient container, string prefix, string folder)
-    {
-        await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
-        {
-            var path = Path.Combine(folder, item.Name.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await container.GetBlobClient(item.Name).DownloadToAsync(path);
         }
     }
 

@@ -166,13 +166,7 @@ public sealed class BuildMartsRequestedTests(AzuriteFixture azurite) : IAsyncLif
     private async Task<List<string>> MissingInMartsAsync(IEnumerable<string> uploads)
     {
         var marts = Path.Combine(_folder.FullName, "marts");
-        var container = azurite.BlobService().GetBlobContainerClient(Containers.Marts);
-        await foreach (var item in container.GetBlobsAsync())
-        {
-            var path = Path.Combine(marts, item.Name.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await container.GetBlobClient(item.Name).DownloadToAsync(path);
-        }
+        await azurite.DownloadAsync(Containers.Marts, marts);
 
         using var reader = new MartReader(marts);
         var present = reader.Query("SELECT strftime(period, '%Y-%m') || '/' || station_code FROM fct_submission WHERE status <> 'missing'")

@@ -235,13 +235,7 @@ public sealed class FunctionsOnAzuriteTests(AzuriteFixture azurite) : IDisposabl
             .Order(StringComparer.Ordinal).ToList();
 
         var marts = Path.Combine(_folder.FullName, label);
-        var martsContainer = blobs.GetBlobContainerClient(Containers.Marts);
-        await foreach (var item in martsContainer.GetBlobsAsync())
-        {
-            var path = Path.Combine(marts, item.Name.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await martsContainer.GetBlobClient(item.Name).DownloadToAsync(path);
-        }
+        await azurite.DownloadAsync(Containers.Marts, marts);
 
         return new Snapshot(reports, ledger, marts);
     }

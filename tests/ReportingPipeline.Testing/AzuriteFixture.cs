@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Xunit;
 
 namespace ReportingPipeline.Testing;
@@ -51,6 +52,21 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
     public BlobServiceClient BlobService() => new(ConnectionString);
 
     public TableServiceClient TableService() => new(ConnectionString);
+
+    /// <summary>
+    /// Copies the blobs of <paramref name="container"/> (those under <paramref name="prefix"/>, or all) into
+    /// <paramref name="folder"/>, each name a path under it: the marts as a local reader (DuckDB) reads them.
+    /// </summary>
+    public async Task DownloadAsync(string container, string folder, string? prefix = null)
+    {
+        var client = BlobService().GetBlobContainerClient(container);
+        await foreach (var item in client.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+        {
+            var path = Path.Combine(folder, item.Name.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await client.GetBlobClient(item.Name).DownloadToAsync(path);
+        }
+    }
 
     /// <summary>Deletes every container and table: for tests that watch whole containers and need them empty.</summary>
     public async Task ResetAsync()
