@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting;
 using ReportingPipeline.Hosting.LocalFolder;
@@ -92,7 +93,13 @@ internal static class FreshnessScenario
             throw new InvalidOperationException($"{notInMarts} accepted station-months are not in fct_submission at their latest version.");
         }
 
-        return timed.Stop("freshness", Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled));
+        // The windows and the polling the host ran with, printed beside the figures they shape.
+        var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled);
+        var pipeline = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+        figures["quiet_s"] = pipeline.MartBuildQuietPeriod.TotalSeconds;
+        figures["max_delay_s"] = pipeline.MartBuildMaxDelay.TotalSeconds;
+        figures["poll_s"] = host.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value.PollInterval.TotalSeconds;
+        return timed.Stop("freshness", figures);
     }
 
     private static void Seconds(IReadOnlyDictionary<string, string> options, string option, string key, Dictionary<string, string?> settings)

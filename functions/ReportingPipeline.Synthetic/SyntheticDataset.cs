@@ -20,6 +20,14 @@ public sealed record SyntheticDatasetOptions
 
     /// <summary>Files are independent; writing them on every core is safe and keeps the output identical.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Given, only the first uploads by upload time are written, this many (ties at the last one's time included):
+    /// a burst taken from the start of a dataset too large to write whole (a national month is 38,000 station-months).
+    /// Every file written is the one the whole dataset has; <c>plan.csv</c> then lists the uploads written and no
+    /// missing station-months, since what a station-month comes to is not known from its first uploads.
+    /// </summary>
+    public int? FirstUploads { get; init; }
 }
 
 /// <summary>The shares of station-months written as <c>.xlsx</c> and <c>.json</c>; the rest are CSV zips.</summary>
@@ -96,7 +104,14 @@ public static class SyntheticDataset
         var written = new ConcurrentBag<UploadRecord>();
         var missing = new ConcurrentBag<StationMonthPlan>();
         var stationMonths = 0;
-        var plans = generator.Plan(firstPeriod, firstPeriod.Add(months - 1));
+        var lastPeriod = firstPeriod.Add(months - 1);
+        IEnumerable<StationMonthPlan> plans = generator.Plan(firstPeriod, lastPeriod);
+        var cutoff = DateTimeOffset.MaxValue;
+        if (options.FirstUploads is { } first)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(first, 1);
+            (plans, cutoff) = FirstUploads(generator, firstPeriod, lastPeriod, first, options.MaxDegreeOfParallelism, cancellationToken);
+        }
 
         await Parallel.ForEachAsync(
             plans,
@@ -106,11 +121,15 @@ public static class SyntheticDataset
                 Interlocked.Increment(ref stationMonths);
                 if (plan.IsMissing)
                 {
-                    missing.Add(plan);
+                    if (options.FirstUploads is null)
+                    {
+                        missing.Add(plan);
+                    }
+
                     return;
                 }
 
-                foreach (var file in Render(plan, seed, options.XlsxWriter))
+                foreach (var file in Render(plan, seed, options.XlsxWriter).Where(f => f.Upload.ReceivedAt <= cutoff))
                 {
                     var path = Path.Combine(submissionsDir, plan.Period.ToString(), plan.Station.StationCode, file.FileName);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -141,6 +160,34 @@ public static class SyntheticDataset
             ordered.GroupBy(f => f.Format).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             ordered.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count()),
             ordered.Count(f => !f.OnTime));
+    }
+
+    /// <summary>
+    /// The station-months with an upload among the first <paramref name="count"/> by upload time, and the time of the
+    /// last of those. Every station-month is planned once to learn its upload times (in parallel, keeping only the
+    /// times) and again, alone, to be written: a plan depends only on the seed, the station and the month.
+    /// </summary>
+    private static (IEnumerable<StationMonthPlan> Plans, DateTimeOffset Cutoff) FirstUploads(
+        SyntheticSubmissions generator, Period first, Period last, int count, int parallelism, CancellationToken cancellationToken)
+    {
+        var expected = Period.Range(first, last).SelectMany(p => generator.Reference.StationsOpenIn(p).Select(s => (Station: s, Period: p))).ToList();
+        var times = new (Station Station, Period Period, DateTimeOffset FirstAt, DateTimeOffset[] All)[expected.Count];
+        Parallel.For(0, expected.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
+        {
+            var (station, period) = expected[i];
+            var uploads = generator.PlanFor(station, period).Uploads;
+            times[i] = (station, period, uploads.Count == 0 ? DateTimeOffset.MaxValue : uploads.Min(u => u.ReceivedAt), uploads.Select(u => u.ReceivedAt).ToArray());
+        });
+
+        var all = times.SelectMany(t => t.All).Order().ToList();
+        if (all.Count == 0)
+        {
+            return ([], DateTimeOffset.MinValue);
+        }
+
+        var cutoff = all[Math.Min(count, all.Count) - 1];
+        var chosen = times.Where(t => t.FirstAt <= cutoff).Select(t => (t.Station, t.Period)).ToList();
+        return (chosen.Select(c => generator.PlanFor(c.Station, c.Period)), cutoff);
     }
 
     private sealed record UploadRecord(

@@ -73,6 +73,37 @@ public sealed class SyntheticDatasetTests : IDisposable
         Assert.Equal(Path.GetFileName(Path.GetDirectoryName(xlsx)), File.ReadAllText(xlsx));
     }
 
+    [Fact]
+    public async Task WriteAsync_FirstUploads_WritesTheWholeDatasetsEarliestFilesByteForByte()
+    {
+        var whole = Path.Combine(_root, "whole");
+        var burst = Path.Combine(_root, "burst");
+        await SyntheticDataset.WriteAsync(whole, Scale.Guangzhou, new Period(2022, 5), 2, 11);
+        var summary = await SyntheticDataset.WriteAsync(burst, Scale.Guangzhou, new Period(2022, 5), 2, 11, new SyntheticDatasetOptions { FirstUploads = 40 });
+
+        // The whole dataset's uploads in upload order; the burst holds its first 40 (and any upload at the 40th's time).
+        var wholeUploads = UploadTimes(whole);
+        var cutoff = wholeUploads[39].At;
+        var expected = wholeUploads.Where(u => u.At <= cutoff).Select(u => u.Blob).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, UploadTimes(burst).Select(u => u.Blob).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Count, summary.Files);
+        Assert.True(wholeUploads.Count > 4 * expected.Count);
+        Assert.All(expected, blob => Assert.Equal(
+            File.ReadAllBytes(Path.Combine(whole, "submissions", blob)), File.ReadAllBytes(Path.Combine(burst, "submissions", blob))));
+
+        // Uploads after the cut (a station's correction later in the month) are not written, nor missing station-months planned.
+        var planned = File.ReadAllLines(Path.Combine(burst, "plan.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(expected, planned.Select(r => r[2]).Order(StringComparer.Ordinal));
+        Assert.Equal(0, summary.Missing);
+        Assert.Equal(File.ReadAllText(Path.Combine(whole, "reference", "stations.csv")), File.ReadAllText(Path.Combine(burst, "reference", "stations.csv")));
+    }
+
+    private static List<(string Blob, DateTimeOffset At)> UploadTimes(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, "submissions", SyntheticDataset.UploadsFileName)).Skip(1)
+            .Select(l => l.Split(','))
+            .Select(r => (r[0], DateTimeOffset.Parse(r[1], CultureInfo.InvariantCulture)))
+            .ToList();
+
     private static Dictionary<string, string> Tree(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
