@@ -34,18 +34,26 @@ internal static class GenerateCommand
                 : CommandOptions.Fail<Period>(result, $"--from '{result.Tokens.Single().Value}' is not a month (YYYY-MM) since 2020-11."),
         };
         var staged = CommandOptions.Flag("--staged", "Write a store's ledger and staged submissions directly (through the real validation and intake decision), to measure the mart build alone.");
+        var firstUploads = new Option<int?>("--first-uploads")
+        {
+            HelpName = "N",
+            Description = "Only the first N uploads by upload time (a burst from a dataset too large to write whole): the same files the whole dataset holds.",
+            CustomParser = result => int.TryParse(result.Tokens.Single().Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1
+                ? value
+                : CommandOptions.Fail<int?>(result, $"--first-uploads '{result.Tokens.Single().Value}' must be a whole number from 1."),
+        };
         var sampleSubmissions = CommandOptions.Flag("--sample-submissions", "Regenerate the committed sample uploads from DIR/reference (a test checks they are current).");
         var output = CommandOptions.Out("DIR", "The folder to write: an input for `run --input`, a store with --staged, sample-data with --sample-submissions.");
         var command = new Command("generate", "Deterministic synthetic reference data and uploads in all three formats, laid out for `run --input`.")
         {
-            scale, months, seed, from, staged, sampleSubmissions, output,
+            scale, months, seed, from, firstUploads, staged, sampleSubmissions, output,
         };
         command.SetAction((parsed, cancellationToken) =>
         {
             var (stdout, outputFolder) = (parsed.InvocationConfiguration.Output, parsed.GetValue(output)!);
             return parsed.GetValue(sampleSubmissions)
                 ? WriteSampleSubmissionsAsync(outputFolder, stdout, cancellationToken)
-                : ExecuteAsync(parsed.GetValue(scale), parsed.GetValue(months), parsed.GetValue(seed), parsed.GetValue(from), parsed.GetValue(staged), outputFolder, stdout, cancellationToken);
+                : ExecuteAsync(parsed.GetValue(scale), parsed.GetValue(months), parsed.GetValue(seed), parsed.GetValue(from), parsed.GetValue(firstUploads), parsed.GetValue(staged), outputFolder, stdout, cancellationToken);
         });
         return command;
     }
@@ -58,8 +66,13 @@ internal static class GenerateCommand
         return PipelineCommand.Ok;
     }
 
-    private static async Task<int> ExecuteAsync(Scale scale, int months, int seed, Period from, bool stagedOnly, string output, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(Scale scale, int months, int seed, Period from, int? firstUploads, bool stagedOnly, string output, TextWriter stdout, CancellationToken cancellationToken)
     {
+        if (stagedOnly && firstUploads is not null)
+        {
+            throw new UsageException("--first-uploads writes upload files; --staged writes a store without them: give one.");
+        }
+
         if (stagedOnly)
         {
             // A store folder as `run --store` leaves it after intake: reference, ledger, staging; no upload files.
@@ -72,7 +85,7 @@ internal static class GenerateCommand
         }
 
         var summary = await SyntheticDataset.WriteAsync(output, scale, from, months, seed,
-            new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission) },
+            new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission), FirstUploads = firstUploads },
             cancellationToken);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{scale}: {summary.Stations} stations, {summary.StationMonths} station-months from {from} ({summary.Missing} missing), {summary.Files} files, {summary.Bytes / 1024.0 / 1024.0:0.0} MB -> {output}"));

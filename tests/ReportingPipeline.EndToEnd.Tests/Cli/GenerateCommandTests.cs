@@ -35,5 +35,39 @@ public sealed class GenerateCommandTests : IDisposable
             string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}")));
     }
 
+    [Fact]
+    public async Task Generate_FirstUploads_WritesTheEarliestUploadsWhichRunIngestsEveryOneOf()
+    {
+        var input = Path.Combine(_folder.Path, "burst");
+        var generated = await CliRunner.RunAsync("generate", "--scale", "sample", "--months", "2", "--from", "2025-03", "--seed", "3", "--first-uploads", "25", "--out", input);
+        Assert.True(generated.ExitCode == 0, generated.Stderr);
+
+        var uploads = File.ReadAllLines(Path.Combine(input, "submissions", "_uploads.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var files = Directory.GetFiles(Path.Combine(input, "submissions"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(input, "submissions"), f).Replace('\\', '/'))
+            .Where(f => f != "_uploads.csv")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.InRange(files.Count, 25, 30);
+        Assert.Equal(files, uploads.Select(u => u[0]).Order(StringComparer.Ordinal));
+
+        // The first uploads of the months: all in the first month, before its deadline.
+        Assert.All(uploads, u => Assert.StartsWith("2025-03/", u[0], StringComparison.Ordinal));
+        var run = await CliRunner.RunAsync("run", "--input", input, "--store", Store, "--now", "2025-04-20T12:00:00+08:00");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(files.Select(f => f + ".report.json"),
+            Directory.GetFiles(Path.Combine(Store, "reports"), "*.report.json", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Path.Combine(Store, "reports"), f).Replace('\\', '/')).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_FirstUploadsWithStaged_IsAUsageError()
+    {
+        var generated = await CliRunner.RunAsync("generate", "--scale", "sample", "--staged", "--first-uploads", "25", "--out", Store);
+        Assert.Equal(2, generated.ExitCode);
+        Assert.Contains("--first-uploads", generated.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Store));
+    }
+
     public void Dispose() => _folder.Dispose();
 }
