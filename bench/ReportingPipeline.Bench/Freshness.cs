@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Core;
 using DuckDB.NET.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting;
 using ReportingPipeline.Hosting.LocalFolder;
+using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.Bench;
 
 /// <summary>
 /// What the two freshness scenarios share (<see cref="FreshnessScenario"/> in <c>pipeline host</c>,
 /// <see cref="FunctionsFreshnessScenario"/> in the Functions app): the burst's uploads, the clock, the handlers timed,
-/// and the figures: per upload, from its write to the end of the first build that started after it was recorded.
+/// and the figures: per upload, from its write to the end of the first build that started after it was recorded, which
+/// ends once the marts are published and the Power BI refresh it asked for has been answered (by <see cref="PowerBiStandIn"/>).
 /// </summary>
 internal static class Freshness
 {
@@ -27,11 +32,21 @@ internal static class Freshness
     /// <summary>
     /// The figures of a settled burst: per upload (duplicates and redeliveries left out: they change no mart row), the
     /// seconds from its write to the end of the first build that started after it was recorded; p50, p95, max, builds.
+    /// Every build of the burst that published a change must have asked Power BI for one refresh.
     /// </summary>
-    public static Dictionary<string, double> Figures(TimedHandlers handlers, IReadOnlyDictionary<string, long> written, int accepted, double writeSeconds, double settledSeconds)
+    public static Dictionary<string, double> Figures(
+        TimedHandlers handlers, IReadOnlyDictionary<string, long> written, int accepted, double writeSeconds, double settledSeconds, PowerBiStandIn powerBi)
     {
+        var firstWrite = written.Values.Min();
+        var published = handlers.Builds.Count(b => b.Published);
+        var refreshes = powerBi.RefreshesSince(firstWrite);
+        if (refreshes != published)
+        {
+            throw new InvalidOperationException($"{published} builds of the burst published marts, and Power BI was asked for {refreshes} refreshes.");
+        }
+
         // From the first write to the last upload recorded: how long intake took to get through the burst.
-        var ingested = handlers.Recorded.IsEmpty ? double.NaN : Stopwatch.GetElapsedTime(written.Values.Min(), handlers.Recorded.Values.Max(r => r.At)).TotalSeconds;
+        var ingested = handlers.Recorded.IsEmpty ? double.NaN : Stopwatch.GetElapsedTime(firstWrite, handlers.Recorded.Values.Max(r => r.At)).TotalSeconds;
         var builds = handlers.Builds.OrderBy(b => b.Started).ToList();
         var latencies = new List<double>();
         foreach (var (name, recorded) in handlers.Recorded.Where(r => r.Value.Status is not nameof(SubmissionStatus.Duplicate) && !r.Value.AlreadyProcessed))
@@ -49,6 +64,7 @@ internal static class Freshness
             ["measured"] = sorted.Length,
             ["accepted"] = accepted,
             ["builds"] = builds.Count,
+            ["refreshes"] = refreshes,
             ["write_s"] = writeSeconds,
             ["ingested_s"] = ingested,
             ["settled_s"] = settledSeconds,
@@ -120,8 +136,36 @@ internal sealed class RunningClock(DateTimeOffset start) : TimeProvider
 /// <summary>An upload as its ingest returned, at <see cref="Stopwatch"/> time <paramref name="At"/>.</summary>
 internal sealed record Recorded(string BlobName, string Status, int? Version, bool AlreadyProcessed, long At);
 
-/// <summary>A build, from its start to its end in <see cref="Stopwatch"/> time.</summary>
-internal sealed record Build(long Started, long Finished);
+/// <summary>A build, from its start to its end in <see cref="Stopwatch"/> time; published when it changed the marts.</summary>
+internal sealed record Build(long Started, long Finished, bool Published);
+
+/// <summary>
+/// The Power BI REST API's stand-in on loopback (answering 202 Accepted, as the service does), so that each build that
+/// publishes asks for its refresh as in production and the burst's figures include that request; a fixed bearer token.
+/// </summary>
+internal sealed class PowerBiStandIn : IDisposable
+{
+    private readonly LoopbackHttpServer _server = new();
+
+    /// <summary>The configuration that points the host's Power BI refresh at the stand-in.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("PowerBi:Enabled", "true"),
+        new("PowerBi:WorkspaceId", "freshness"),
+        new("PowerBi:DatasetId", "marts"),
+        new("PowerBi:ApiBaseUri", _server.BaseUri.ToString()),
+    ];
+
+    /// <summary>The credential the refresh's bearer token comes from, in place of the host's Azure sign-in.</summary>
+    public static void AddCredential(IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton<TokenCredential>(DelegatedTokenCredential.Create((_, _) => new AccessToken("freshness", DateTimeOffset.MaxValue))));
+
+    /// <summary>The refresh requests received from <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp) on.</summary>
+    public int RefreshesSince(long since) =>
+        _server.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/refreshes", StringComparison.Ordinal) && r.ReceivedAt >= since);
+
+    public void Dispose() => _server.Dispose();
+}
 
 /// <summary>The real handlers, timing each upload's recording and each build on <see cref="Stopwatch"/> timestamps.</summary>
 internal sealed class TimedHandlers(IPipelineHandlers inner) : IPipelineHandlers
@@ -165,7 +209,7 @@ internal sealed class TimedHandlers(IPipelineHandlers inner) : IPipelineHandlers
         {
             var started = Stopwatch.GetTimestamp();
             var result = await inner.BuildMartsAsync(cancellationToken);
-            _builds.Add(new Build(started, Stopwatch.GetTimestamp()));
+            _builds.Add(new Build(started, Stopwatch.GetTimestamp(), result.PeriodsRebuilt.Count > 0 || result.ReferenceRebuilt));
             return result;
         }
         finally

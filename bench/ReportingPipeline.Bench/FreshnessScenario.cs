@@ -40,7 +40,8 @@ internal static class FreshnessScenario
         var count = options.TryGetValue("uploads", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : 2000;
         var uploads = Freshness.Uploads(options["dataset"], count);
 
-        var settings = new Dictionary<string, string?>
+        using var powerBi = new PowerBiStandIn();
+        var settings = new Dictionary<string, string?>(powerBi.Settings)
         {
             ["Storage:LocalFolderRoot"] = storeRoot,
             ["BuildMartsSchedule"] = "",
@@ -54,6 +55,7 @@ internal static class FreshnessScenario
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<TimeProvider>(new RunningClock(uploads[^1].At.AddMinutes(1)));
         builder.AddReportingPipeline();
+        PowerBiStandIn.AddCredential(builder.Services);
         builder.Services.Replace(ServiceDescriptor.Singleton<IPipelineHandlers>(sp => new TimedHandlers(ActivatorUtilities.CreateInstance<PipelineHandlers>(sp))));
         builder.Services.AddPipelineLocalHost();
         using var host = builder.Build();
@@ -94,7 +96,7 @@ internal static class FreshnessScenario
         }
 
         // The windows and the polling the host ran with, printed beside the figures they shape.
-        var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled);
+        var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled, powerBi);
         var pipeline = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
         figures["quiet_s"] = pipeline.MartBuildQuietPeriod.TotalSeconds;
         figures["max_delay_s"] = pipeline.MartBuildMaxDelay.TotalSeconds;

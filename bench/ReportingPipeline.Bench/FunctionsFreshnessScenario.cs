@@ -55,15 +55,15 @@ internal static class FunctionsFreshnessScenario
         var concurrency = options.TryGetValue("concurrency", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : hostJson.BlobParallelism;
 
         var azurite = new AzuriteFixture();
+        using var powerBi = new PowerBiStandIn();
         try
         {
             await azurite.InitializeAsync();
-            var settings = new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>(powerBi.Settings)
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 [DataStorage.Connection] = azurite.ConnectionString,
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
-                ["PowerBi:Enabled"] = "false",
             };
             if (options.TryGetValue("max-delay", out var delay))
             {
@@ -73,6 +73,7 @@ internal static class FunctionsFreshnessScenario
             var builder = FunctionsApplication.CreateBuilder([]);
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddReportingPipelineFunctions();
+            PowerBiStandIn.AddCredential(builder.Services);
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RunningClock(uploads[^1].At.AddMinutes(1))));
             builder.Services.Replace(ServiceDescriptor.Singleton<IPipelineHandlers>(sp => new TimedHandlers(ActivatorUtilities.CreateInstance<PipelineHandlers>(sp))));
             using var app = builder.Build();
@@ -149,7 +150,7 @@ internal static class FunctionsFreshnessScenario
                 marts.Delete(recursive: true);
             }
 
-            var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled);
+            var figures = Freshness.Figures(handlers, written, accepted.Count, writeSeconds, settled, powerBi);
             figures["concurrency"] = concurrency;
             figures["max_polling_s"] = hostJson.QueueMaxPollingInterval.TotalSeconds;
             figures["request_delay_s"] = app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.MartBuildMaxDelay.TotalSeconds;

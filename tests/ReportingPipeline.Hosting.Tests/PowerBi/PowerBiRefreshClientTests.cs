@@ -4,6 +4,7 @@ using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReportingPipeline.Hosting.PowerBi;
+using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.Hosting.Tests.PowerBi;
 

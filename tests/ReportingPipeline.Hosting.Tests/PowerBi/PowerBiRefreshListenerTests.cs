@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ReportingPipeline.Core.Marts;
+using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.Hosting.Tests.PowerBi;
 

@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ReportingPipeline.Hosting.Tests.PowerBi;
+namespace ReportingPipeline.Testing;
 
-/// <summary>One request as the server saw it.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, string Body);
+/// <summary>One request as the server saw it; <paramref name="ReceivedAt"/> is its <see cref="Stopwatch"/> timestamp.</summary>
+public sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, string Body, long ReceivedAt);
 
 /// <summary>
 /// An HTTP server on 127.0.0.1 and a free port that records every request and answers with the scripted
-/// responses in turn (then 202 Accepted).
+/// responses in turn (then 202 Accepted, as Power BI's REST API answers a refresh request): the Power BI service's
+/// stand-in for the tests and the benchmark's freshness scenarios.
 /// </summary>
-internal sealed class LoopbackHttpServer : IDisposable
+public sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<(HttpStatusCode Status, string? RetryAfter)> _script = new();
@@ -65,10 +67,11 @@ internal sealed class LoopbackHttpServer : IDisposable
                 return;
             }
 
+            var receivedAt = Stopwatch.GetTimestamp();
             using var reader = new StreamReader(context.Request.InputStream, context.Request.ContentEncoding);
             var body = await reader.ReadToEndAsync();
             _requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
-                context.Request.Headers["Authorization"], context.Request.ContentType, body));
+                context.Request.Headers["Authorization"], context.Request.ContentType, body, receivedAt));
 
             if (_requests.Count == 1 && FirstAnswerDelay > TimeSpan.Zero)
             {
