@@ -86,7 +86,7 @@ internal static class BenchRun
                 rows.Add(new Row("2 full build", Invariant($"{settings.Months} months, our MartBuilder, run {i + 1}"), scale.ToString(),
                     Invariant($"{m.Seconds:0.0} s (cpu {m.CpuSeconds:0.0} s), peak {Mb(m.PeakWorkingSetBytes)}"),
                     scale == Scale.National ? Verdict(m.PeakWorkingSetBytes < 2L * 1024 * 1024 * 1024, "peak < 2 GB") : "",
-                    Invariant($"{input}; {m.Figure("rows"):0} rows; {Mb(m.AllocatedBytes)} allocated; load before {loads[i]}")
+                    Invariant($"{input}; {m.Figure("rows"):0} rows; {Mb(m.AllocatedBytes)} allocated; GC heap at most {m.Figure("peak_heap_mb"):0} MB (committed {m.Figure("peak_committed_mb"):0} MB); load before {loads[i]}")
                     + (HeapLimitBytes > 0 ? Invariant($"; GC heap capped at {HeapLimitBytes / 1024 / 1024} MB as in a {settings.InstanceMemoryMb} MB instance") : "; GC heap not capped")));
             }
 
@@ -189,7 +189,7 @@ internal static class BenchRun
                 rows.Add(new Row("6 memory with history", Invariant($"{settings.HistoryMonths} months against {settings.Months}, full build"), scale.ToString(),
                     Invariant($"peaks {string.Join(" / ", longBuilds.Select(m => Mb(m.PeakWorkingSetBytes)))} against {string.Join(" / ", fulls.Select(m => Mb(m.PeakWorkingSetBytes)))}, the lower against the lower: {growth:+0.0 %;-0.0 %}; {string.Join(" / ", longBuilds.Select(m => $"{m.Seconds:0.0} s (cpu {m.CpuSeconds:0.0} s)"))}"),
                     Verdict(growth <= 0.10, "within 10 %"),
-                    Invariant($"{longBuild.Figure("rows"):0} rows; {Mb(longBuild.AllocatedBytes)} allocated; load before {load}")));
+                    Invariant($"{longBuild.Figure("rows"):0} rows; {Mb(longBuild.AllocatedBytes)} allocated; GC heap at most {string.Join(" / ", longBuilds.Select(m => $"{m.Figure("peak_heap_mb"):0}"))} MB against {string.Join(" / ", fulls.Select(m => $"{m.Figure("peak_heap_mb"):0}"))} MB (committed {string.Join(" / ", longBuilds.Select(m => $"{m.Figure("peak_committed_mb"):0}"))} against {string.Join(" / ", fulls.Select(m => $"{m.Figure("peak_committed_mb"):0}"))} MB); load before {load}")));
             }
 
             var martsRoot = Path.Combine(store, "marts");

@@ -52,3 +52,66 @@ internal sealed class Timed
     public Measurement Stop(string scenario, Dictionary<string, double> figures) =>
         new(scenario, _clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart, Measurement.PeakWorkingSet(), figures);
 }
+
+/// <summary>
+/// The garbage collector's heap sampled every 10 ms on its own thread: the most it held (live and not yet collected)
+/// and the most memory it had committed, to set beside the process's peak resident memory (which also counts native
+/// memory, the runtime and code).
+/// </summary>
+internal sealed class HeapSampler : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private long _peakHeap;
+    private long _peakCommitted;
+
+    public HeapSampler()
+    {
+        _thread = new Thread(() =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Sample();
+                _stop.Token.WaitHandle.WaitOne(10);
+            }
+        }) { IsBackground = true, Name = "heap sampler" };
+        _thread.Start();
+    }
+
+    public long PeakHeapBytes
+    {
+        get
+        {
+            Sample();
+            return Interlocked.Read(ref _peakHeap);
+        }
+    }
+
+    public long PeakCommittedBytes => Interlocked.Read(ref _peakCommitted);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+    }
+
+    private void Sample()
+    {
+        var heap = GC.GetTotalMemory(forceFullCollection: false);
+        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        InterlockedMax(ref _peakHeap, heap);
+        InterlockedMax(ref _peakCommitted, committed);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        for (var current = Interlocked.Read(ref target); value > current; current = Interlocked.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -187,6 +187,7 @@ internal static class Scenarios
         }
 
         var store = new LocalFolderBlobStore(storeRoot);
+        using var heap = new HeapSampler();
         var timed = new Timed();
         var result = await BuildMartsAsync(store, storeRoot, months);
         return timed.Stop("build", new()
@@ -194,6 +195,8 @@ internal static class Scenarios
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
             ["rows"] = result.RowsByTable.Values.Sum(),
             ["marts_mb"] = DirectoryBytes(marts) / 1e6,
+            ["peak_heap_mb"] = heap.PeakHeapBytes / 1048576.0,
+            ["peak_committed_mb"] = heap.PeakCommittedBytes / 1048576.0,
         });
     }
 
