@@ -60,13 +60,18 @@ internal sealed class Timed
 /// </summary>
 internal sealed class HeapSampler : IDisposable
 {
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TextWriter? _trace;
+    private long _lastFull = -1;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private long _peakHeap;
     private long _peakCommitted;
 
-    public HeapSampler()
+    /// <param name="trace">Given, each full collection is written to it as the sampler sees it (<c>--gc-trace</c>).</param>
+    public HeapSampler(TextWriter? trace = null)
     {
+        _trace = trace;
         _thread = new Thread(() =>
         {
             while (!_stop.IsCancellationRequested)
@@ -78,14 +83,7 @@ internal sealed class HeapSampler : IDisposable
         _thread.Start();
     }
 
-    public long PeakHeapBytes
-    {
-        get
-        {
-            Sample();
-            return Interlocked.Read(ref _peakHeap);
-        }
-    }
+    public long PeakHeapBytes => Interlocked.Read(ref _peakHeap);
 
     public long PeakCommittedBytes => Interlocked.Read(ref _peakCommitted);
 
@@ -98,6 +96,22 @@ internal sealed class HeapSampler : IDisposable
 
     private void Sample()
     {
+        if (_trace is not null)
+        {
+            // Each full collection as it is seen: what survived it (the live heap), the heap after it, and the free
+            // space left among the live objects (background collections sweep the old generation, do not compact it).
+            foreach (var kind in new[] { GCKind.FullBlocking, GCKind.Background })
+            {
+                var info = GC.GetGCMemoryInfo(kind);
+                if (info.Index > _lastFull && info.Generation == 2)
+                {
+                    _lastFull = info.Index;
+                    _trace.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"gc2 {_clock.Elapsed.TotalSeconds:0.0} s #{info.Index} {kind}: live {info.PromotedBytes / 1048576.0:0.0} MB, heap after {info.HeapSizeBytes / 1048576.0:0.0} MB, fragmented {info.FragmentedBytes / 1048576.0:0.0} MB, committed {info.TotalCommittedBytes / 1048576.0:0.0} MB"));
+                }
+            }
+        }
+
         var heap = GC.GetTotalMemory(forceFullCollection: false);
         var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
         InterlockedMax(ref _peakHeap, heap);

@@ -187,7 +187,7 @@ internal static class Scenarios
         }
 
         var store = new LocalFolderBlobStore(storeRoot);
-        using var heap = new HeapSampler();
+        using var heap = new HeapSampler(options.ContainsKey("gc-trace") ? Console.Error : null);
         var timed = new Timed();
         var result = await BuildMartsAsync(store, storeRoot, months);
         return timed.Stop("build", new()
