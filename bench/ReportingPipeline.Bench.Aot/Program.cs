@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReportingPipeline.Bench;
 using ReportingPipeline.Core.Contract;
-using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting.LocalFolder;
@@ -35,8 +34,7 @@ else
 
 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = Stopwatch.StartNew();
-var reference = await new ReferenceStore(store).GetAsync();
-var result = await new MartBuilder(store, ledger, NullLogger<MartBuilder>.Instance).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
+var result = await Correction.BuildMartsAsync(store, storeRoot, months, NullLogger<MartBuilder>.Instance);
 var wall = clock.Elapsed.TotalSeconds;
 if (!result.PeriodsRebuilt.Contains(period))
 {

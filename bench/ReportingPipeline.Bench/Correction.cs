@@ -1,17 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Marts;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Hosting.LocalFolder;
 using ReportingPipeline.Storage.LocalFolder;
 
 namespace ReportingPipeline.Bench;
 
 /// <summary>
-/// The correction the bench times, and the months its staged stores cover: shared by the bench's <c>resubmit</c> child
-/// and the ahead-of-time-compiled correction (<c>bench/ReportingPipeline.Bench.Aot</c>, which links this file), so that
-/// both rebuild after the same change.
+/// The correction the bench times, the build that is timed, and the months its staged stores cover: shared by the
+/// bench's <c>build</c> and <c>resubmit</c> children and the ahead-of-time-compiled program
+/// (<c>bench/ReportingPipeline.Bench.Aot</c>, which links this file), so that both time the same work after the same change.
 /// </summary>
 internal static class Correction
 {
@@ -23,6 +26,15 @@ internal static class Correction
     {
         var next = FirstPeriod.Add(months);
         return new DateTimeOffset(next.Year, next.Month, 20, 4, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>The timed part of a build: the reference loaded from the store, then the marts built as of <see cref="NowAfter"/>.</summary>
+    public static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months, ILogger<MartBuilder> logger)
+    {
+        var reference = await new ReferenceStore(store).GetAsync();
+        logger.LogInformation("Reference loaded");
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        return await new MartBuilder(store, ledger, logger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
     }
 
     /// <summary>One station sends a corrected file for the month: a new accepted version, staged and recorded as intake would.</summary>

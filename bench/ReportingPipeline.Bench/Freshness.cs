@@ -136,7 +136,7 @@ internal sealed class RunningClock(DateTimeOffset start) : TimeProvider
 /// <summary>An upload as its ingest returned, at <see cref="Stopwatch"/> time <paramref name="At"/>.</summary>
 internal sealed record Recorded(string BlobName, string Status, int? Version, bool AlreadyProcessed, long At);
 
-/// <summary>A build, from its start to its end in <see cref="Stopwatch"/> time; published when it changed the marts.</summary>
+/// <summary>A build, from its start to its end in <see cref="Stopwatch"/> time; <see cref="MartBuildResult.Published"/> as it returned.</summary>
 internal sealed record Build(long Started, long Finished, bool Published);
 
 /// <summary>
@@ -209,7 +209,7 @@ internal sealed class TimedHandlers(IPipelineHandlers inner) : IPipelineHandlers
         {
             var started = Stopwatch.GetTimestamp();
             var result = await inner.BuildMartsAsync(cancellationToken);
-            _builds.Add(new Build(started, Stopwatch.GetTimestamp(), result.PeriodsRebuilt.Count > 0 || result.ReferenceRebuilt));
+            _builds.Add(new Build(started, Stopwatch.GetTimestamp(), result.Published));
             return result;
         }
         finally

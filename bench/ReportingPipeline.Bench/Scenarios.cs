@@ -285,13 +285,8 @@ internal static class Scenarios
         return timed.Stop("profile", figures);
     }
 
-    private static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months)
-    {
-        var reference = await new ReferenceStore(store).GetAsync();
-        BuildLogger.LogInformation("Reference loaded");
-        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
-        return await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
-    }
+    private static Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months) =>
+        Correction.BuildMartsAsync(store, storeRoot, months, BuildLogger);
 
     public const int Seed = 7;
 

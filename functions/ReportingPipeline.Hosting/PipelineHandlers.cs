@@ -95,7 +95,7 @@ public sealed class PipelineHandlers(
         var result = await marts.BuildAsync(reference, time.GetUtcNow(), options.Value.Deadline, cancellationToken);
         logger.LogInformation("Mart build {BuildId}: {Rebuilt} months rebuilt, {Unchanged} unchanged",
             result.BuildId, result.PeriodsRebuilt.Count, result.PeriodsUnchanged.Count);
-        if (result.PeriodsRebuilt.Count > 0 || result.ReferenceRebuilt)
+        if (result.Published)
         {
             foreach (var listener in listeners)
             {

@@ -121,11 +121,7 @@ public static class SyntheticDataset
                 Interlocked.Increment(ref stationMonths);
                 if (plan.IsMissing)
                 {
-                    if (options.FirstUploads is null)
-                    {
-                        missing.Add(plan);
-                    }
-
+                    missing.Add(plan);
                     return;
                 }
 
@@ -171,22 +167,19 @@ public static class SyntheticDataset
         SyntheticSubmissions generator, Period first, Period last, int count, int parallelism, CancellationToken cancellationToken)
     {
         var expected = Period.Range(first, last).SelectMany(p => generator.Reference.StationsOpenIn(p).Select(s => (Station: s, Period: p))).ToList();
-        var times = new (Station Station, Period Period, DateTimeOffset FirstAt, DateTimeOffset[] All)[expected.Count];
+        var times = new DateTimeOffset[expected.Count][];
         Parallel.For(0, expected.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
-        {
-            var (station, period) = expected[i];
-            var uploads = generator.PlanFor(station, period).Uploads;
-            times[i] = (station, period, uploads.Count == 0 ? DateTimeOffset.MaxValue : uploads.Min(u => u.ReceivedAt), uploads.Select(u => u.ReceivedAt).ToArray());
-        });
+            times[i] = [.. generator.PlanFor(expected[i].Station, expected[i].Period).Uploads.Select(u => u.ReceivedAt)]);
 
-        var all = times.SelectMany(t => t.All).Order().ToList();
+        var all = times.SelectMany(t => t).Order().ToList();
         if (all.Count == 0)
         {
             return ([], DateTimeOffset.MinValue);
         }
 
+        // A missing station-month has no upload, so none is chosen: plan.csv names no missing station-month.
         var cutoff = all[Math.Min(count, all.Count) - 1];
-        var chosen = times.Where(t => t.FirstAt <= cutoff).Select(t => (t.Station, t.Period)).ToList();
+        var chosen = expected.Where((_, i) => times[i].Length > 0 && times[i].Min() <= cutoff).ToList();
         return (chosen.Select(c => generator.PlanFor(c.Station, c.Period)), cutoff);
     }
 

@@ -25,6 +25,9 @@ public sealed record MartBuildResult(string BuildId, IReadOnlyList<Period> Perio
 
     /// <summary>Ledger changes (keys and write times) the build listed to learn which months changed; the months it builds are listed on top.</summary>
     public int LedgerChangesRead { get; init; }
+
+    /// <summary>The build changed what the marts show: a month rebuilt, or the dimensions rewritten for a new reference.</summary>
+    public bool Published => PeriodsRebuilt.Count > 0 || ReferenceRebuilt;
 }
 
 /// <summary>
