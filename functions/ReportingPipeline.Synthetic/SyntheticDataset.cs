@@ -24,8 +24,9 @@ public sealed record SyntheticDatasetOptions
     /// <summary>
     /// Given, only the first uploads by upload time are written, this many (ties at the last one's time included):
     /// a burst taken from the start of a dataset too large to write whole (a national month is 38,000 station-months).
-    /// Every file written is the one the whole dataset has; <c>plan.csv</c> then lists the uploads written and no
-    /// missing station-months, since what a station-month comes to is not known from its first uploads.
+    /// Every file written is the upload the whole dataset has (byte for byte where <see cref="XlsxWriter"/> is reproducible);
+    /// <c>plan.csv</c> then lists the uploads written and no missing station-months, since what a station-month comes to
+    /// is not known from its first uploads.
     /// </summary>
     public int? FirstUploads { get; init; }
 }
