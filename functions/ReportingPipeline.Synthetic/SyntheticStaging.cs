@@ -20,7 +20,8 @@ public sealed record SyntheticStagingSummary(int StationMonths, int Missing, int
 /// <remarks>
 /// Each planned upload goes through the real judgement (rendered as a station system's JSON, read, validated,
 /// decided by <see cref="IntakeDecider"/>), so the ledger and staged files are what intake would have written;
-/// only the outlier rules, which need the station's history, see none.
+/// only the outlier rules, which need the station's history, see none. Given <c>stations</c>, only their months are
+/// written, each as among every station's.
 /// </remarks>
 public static class SyntheticStaging
 {
@@ -35,6 +36,7 @@ public static class SyntheticStaging
         int months,
         int seed,
         int? maxDegreeOfParallelism = null,
+        IReadOnlySet<string>? stations = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
@@ -46,7 +48,7 @@ public static class SyntheticStaging
         long stagedBytes = 0;
 
         await Parallel.ForEachAsync(
-            generator.Plan(firstPeriod, firstPeriod.Add(months - 1)),
+            generator.Plan(firstPeriod, firstPeriod.Add(months - 1), stations),
             new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (plan, ct) =>
             {

@@ -47,14 +47,21 @@ public sealed class SyntheticSubmissions(ReferenceData reference, int seed, Subm
 
     public ReferenceData Reference => reference;
 
-    /// <summary>Every expected station-month from <paramref name="first"/> to <paramref name="last"/>, month by month, lazily.</summary>
-    public IEnumerable<StationMonthPlan> Plan(Period first, Period last)
+    /// <summary>
+    /// Every expected station-month from <paramref name="first"/> to <paramref name="last"/>, month by month, lazily; only
+    /// those of <paramref name="stations"/> when given (each the same plan as among every station's: a plan depends only on
+    /// seed, station and month).
+    /// </summary>
+    public IEnumerable<StationMonthPlan> Plan(Period first, Period last, IReadOnlySet<string>? stations = null)
     {
         foreach (var period in Period.Range(first, last))
         {
             foreach (var station in reference.StationsOpenIn(period))
             {
-                yield return PlanFor(station, period);
+                if (stations is null || stations.Contains(station.StationCode))
+                {
+                    yield return PlanFor(station, period);
+                }
             }
         }
     }
