@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Functions;
@@ -22,7 +23,7 @@ namespace ReportingPipeline.Bench;
 
 /// <summary>
 /// <c>child functions-freshness --dataset DIR [--scale guangdong] [--months 12] [--uploads 2000] [--concurrency N]
-/// [--max-delay S] [--history all|burst]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions app, on a private Azurite. The
+/// [--max-delay S] [--history all|burst] [--trace]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions app, on a private Azurite. The
 /// app is built as <c>Program.cs</c> builds it (<see cref="FunctionsAppBuilderExtensions.AddReportingPipelineFunctions"/>,
 /// storage, ledger and the build-request queue all on Azurite), and its function classes are called as the Functions host
 /// calls them (no host can run here): each upload's BlobCreated event invokes <see cref="IngestSubmission"/> as soon as
@@ -82,6 +83,14 @@ internal static class FunctionsFreshnessScenario
             var builder = FunctionsApplication.CreateBuilder([]);
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddReportingPipelineFunctions();
+            if (options.ContainsKey("trace"))
+            {
+                // Every log line of the app on standard error, timed: where the burst's builds and ingests spend their time.
+                builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+                builder.Logging.AddFilter("Azure", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
+                builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+
             PowerBiStandIn.AddCredential(builder.Services);
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RunningClock(uploads[^1].At.AddMinutes(1))));
             builder.Services.Replace(ServiceDescriptor.Singleton<IPipelineHandlers>(sp => new TimedHandlers(ActivatorUtilities.CreateInstance<PipelineHandlers>(sp))));

@@ -14,7 +14,7 @@ public sealed class RecordingLedger(ISubmissionLedger inner) : ISubmissionLedger
     /// <summary>Every <see cref="ListAsync"/> call's period, in order (null: the whole ledger).</summary>
     public IReadOnlyList<Period?> MonthsListed => [.. _listed];
 
-    /// <summary>Every <see cref="GetAsync"/> call, in order.</summary>
+    /// <summary>Every <see cref="GetAsync"/> call, in the order they were made (calls made side by side in any order).</summary>
     public IReadOnlyList<(Period Period, string StationCode)> EntriesRead => [.. _read];
 
     public Task<VersionedLedgerEntry?> GetAsync(Period period, string stationCode, CancellationToken cancellationToken = default)

@@ -13,6 +13,7 @@ namespace ReportingPipeline.Core.Contract;
 /// </summary>
 [JsonSerializable(typeof(MartManifest))]
 [JsonSerializable(typeof(ManifestMonthInputs))]
+[JsonSerializable(typeof(LedgerRecentChanges))]
 [JsonSerializable(typeof(StagedSubmission))]
 [JsonSerializable(typeof(LedgerEntry))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;

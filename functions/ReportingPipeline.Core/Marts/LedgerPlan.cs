@@ -14,7 +14,9 @@ namespace ReportingPipeline.Core.Marts;
 /// listed in full when the build reaches it, and let go after; every other month's inputs come from the
 /// previous manifest. A month in which few stations changed is not listed either: its inputs are the previous
 /// build's <see cref="ManifestMonthInputs"/> with the changed stations' entries read one by one, so a
-/// resubmission costs the entries that changed, not its month's listing (37,000 entries in a national month).
+/// resubmission costs the entries that changed, not its month's listing (37,000 entries in a national month), and
+/// they are read side by side. A change listed again within the overlap that the previous build accounted for (the
+/// same entry written at the same time, <see cref="LedgerRecentChanges"/>) is not read again.
 /// No build holds more than one month of entries.
 /// </summary>
 internal sealed class LedgerPlan
@@ -24,6 +26,17 @@ internal sealed class LedgerPlan
 
     /// <summary>How long a build trusts the change listing before reading the whole ledger again.</summary>
     public static readonly TimeSpan FullScanEvery = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long before the previous build's watermark a write must be for a change listed again with the very same
+    /// time to count as that write: a file's write time moves in steps of a few milliseconds, so two writes of one
+    /// entry just around a build's listing could carry the same time; a second before the latest write the build
+    /// saw, they cannot.
+    /// </summary>
+    public static readonly TimeSpan SameWriteMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many changed stations' entries a month's inputs read at once (each one call to the ledger's store).</summary>
+    internal const int EntryReadsAtOnce = 16;
 
     private readonly ISubmissionLedger _ledger;
     private readonly IBlobStore _store;
@@ -57,6 +70,9 @@ internal sealed class LedgerPlan
     /// <summary>The ledger changes listed (every entry's key, on a full scan).</summary>
     public int ChangesRead { get; private init; }
 
+    /// <summary>Of <see cref="ChangesRead"/>, those the previous build had accounted for (listed again within the overlap).</summary>
+    public int ChangesSeenBefore { get; private init; }
+
     /// <summary>What the next build's manifest records of the ledger.</summary>
     public required LedgerState State { get; init; }
 
@@ -77,13 +93,26 @@ internal sealed class LedgerPlan
             && now >= scannedAt && now - scannedAt < FullScanEvery;
         var since = incremental ? previous!.LedgerWatermark - Overlap : null;
         var watermark = incremental ? previous!.LedgerWatermark : null;
+        var seen = incremental ? await LedgerRecentChanges.ReadAsync(store, previous!, logger, cancellationToken) : null;
         var ledgerPeriods = incremental ? new SortedSet<Period>(previous!.LedgerPeriods!) : [];
         var changedMonths = new Dictionary<Period, HashSet<string>>();
-        var read = 0;
+        var recent = new List<LedgerChange>();
+        int read = 0, seenBefore = 0;
         await foreach (var change in ledger.ListChangesAsync(since, cancellationToken))
         {
             read++;
             watermark = watermark is { } w && w > change.ChangedAt ? w : change.ChangedAt;
+            if (change.ChangedAt >= watermark - Overlap)
+            {
+                recent.Add(change); // those within the overlap of the final watermark are kept for the next build
+            }
+
+            if (seen is not null && seen.Saw(change, previous!.LedgerWatermark!.Value))
+            {
+                seenBefore++;
+                continue;
+            }
+
             if (change.Period < Period.ProgrammeStart)
             {
                 continue;
@@ -133,7 +162,11 @@ internal sealed class LedgerPlan
             Periods = periods,
             FullScan = !incremental,
             ChangesRead = read,
-            State = new LedgerState(watermark, [.. ledgerPeriods], incremental ? previous!.LedgerScannedAt!.Value : now),
+            ChangesSeenBefore = seenBefore,
+            State = new LedgerState(watermark, [.. ledgerPeriods], incremental ? previous!.LedgerScannedAt!.Value : now)
+            {
+                Recent = watermark is { } last ? [.. recent.Where(c => c.ChangedAt >= last - Overlap)] : [],
+            },
         };
     }
 
@@ -182,14 +215,16 @@ internal sealed class LedgerPlan
             return null;
         }
 
-        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
-        foreach (var code in change.Stations.Order(StringComparer.Ordinal))
+        // One call each, side by side: after a burst, thousands of entries, each a round trip to the table service.
+        var read = new System.Collections.Concurrent.ConcurrentDictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(change.Stations, new ParallelOptions { MaxDegreeOfParallelism = EntryReadsAtOnce, CancellationToken = cancellationToken }, async (code, ct) =>
         {
-            if (await _ledger.GetAsync(period, code, cancellationToken) is { } entry)
+            if (await _ledger.GetAsync(period, code, ct) is { } entry)
             {
-                entries[code] = entry.Entry;
+                read[code] = entry.Entry;
             }
-        }
+        });
+        var entries = new Dictionary<string, LedgerEntry>(read, StringComparer.Ordinal);
 
         var previous = before.Inputs.ToDictionary(i => i.StationCode, StringComparer.Ordinal);
         var inputs = new List<ManifestInput>(previous.Count + entries.Count);
@@ -284,4 +319,8 @@ internal sealed class LedgerPlan
 /// <param name="Watermark">The latest write time (the ledger store's clock) of an entry accounted for; null before any entry.</param>
 /// <param name="Periods">Months with an entry of a station in the reference, from the programme's start (future months included).</param>
 /// <param name="ScannedAt">When (the build's clock) the whole ledger was last read.</param>
-internal sealed record LedgerState(DateTimeOffset? Watermark, IReadOnlyList<Period> Periods, DateTimeOffset ScannedAt);
+internal sealed record LedgerState(DateTimeOffset? Watermark, IReadOnlyList<Period> Periods, DateTimeOffset ScannedAt)
+{
+    /// <summary>The changes listed that were written within <see cref="LedgerPlan.Overlap"/> of <see cref="Watermark"/>: the next build lists them again (<see cref="LedgerRecentChanges"/>).</summary>
+    public IReadOnlyList<LedgerChange> Recent { get; init; } = [];
+}

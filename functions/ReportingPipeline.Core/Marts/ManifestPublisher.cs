@@ -45,6 +45,20 @@ internal sealed class ManifestPublisher(IBlobStore store, ILogger logger)
         var manifestWritten = false;
         if (build.Written.Count > 0 || stale.Count > 0 || build.Previous is null || !SameContent(build.Previous, manifest))
         {
+            // Before the manifest, named for it: the next build skips the changes this one accounted for only if this
+            // manifest was written after them (a build killed in between leaves a file of a build no manifest names).
+            if (ledgerState.Watermark is { } watermark)
+            {
+                if (LedgerRecentChanges.Of(build.Id, ledgerState.Recent, watermark - LedgerPlan.Overlap) is { } recent)
+                {
+                    await recent.WriteAsync(store, cancellationToken);
+                }
+                else
+                {
+                    await store.DeleteAsync(Containers.Marts, LedgerRecentChanges.BlobName, cancellationToken);
+                }
+            }
+
             await manifest.WriteAsync(store, cancellationToken);
             manifestWritten = true;
         }

@@ -78,9 +78,9 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         logger.LogDebug("Mart build {BuildId}: {FactParts} fact parts, {AggregateParts} agg_region_month parts", build.Id, parts.FactParts.Count, parts.AggregateParts.Count);
         var plan = await LedgerPlan.CreateAsync(ledger, store, reference, parts, build.Previous, now, deadline, logger, cancellationToken);
         var periods = plan.Periods;
-        logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead})",
+        logger.LogInformation("Mart build {BuildId}: {PeriodCount} months from {FirstPeriod} to {LastPeriod}; {ChangesRead} ledger changes listed ({LedgerRead}), {ChangesSeenBefore} of them accounted for by the last build",
             build.Id, periods.Count, periods.Count > 0 ? periods[0] : null, periods.Count > 0 ? periods[^1] : null, plan.ChangesRead,
-            plan.FullScan ? "the whole ledger" : "changes since the last build");
+            plan.FullScan ? "the whole ledger" : "changes since the last build", plan.ChangesSeenBefore);
 
         var referenceRebuilt = await new DimensionWriter(logger).WriteAsync(build, reference, periods, deadline, cancellationToken);
 

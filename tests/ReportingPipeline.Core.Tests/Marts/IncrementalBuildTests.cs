@@ -123,7 +123,7 @@ public sealed class IncrementalBuildTests
 
         var monthByMonth = scenario.Snapshot();
         Assert.Equal(monthByMonth.Keys.Order(StringComparer.Ordinal), overlapped.Keys.Order(StringComparer.Ordinal));
-        foreach (var (name, bytes) in monthByMonth.Where(f => f.Key != MartManifest.BlobName))
+        foreach (var (name, bytes) in monthByMonth.Where(f => !NamesItsBuild(f.Key)))
         {
             Assert.True(bytes.AsSpan().SequenceEqual(overlapped[name]), $"{name} differs in bytes");
         }
@@ -222,9 +222,10 @@ public sealed class IncrementalBuildTests
             .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         // The manifest names no station: each month's versions are in its own file, and only the month copied
-        // forward has its previous inputs read; only its inputs file is rewritten.
+        // forward has its previous inputs read; only its inputs file is rewritten. The ledger's recent changes
+        // (the previous build's, none within its overlap here) are read once.
         Assert.DoesNotContain("\"station_code\"", System.Text.Encoding.UTF8.GetString(manifestBytes), StringComparison.Ordinal);
-        Assert.Equal([MartManifest.BlobName, ManifestMonthInputs.BlobNameFor(P(2022, 4))],
+        Assert.Equal([MartManifest.BlobName, LedgerRecentChanges.BlobName, ManifestMonthInputs.BlobNameFor(P(2022, 4))],
             store.OpenedIn(Containers.Marts).Where(n => !n.EndsWith(".parquet", StringComparison.Ordinal)));
         Assert.Equal([ManifestMonthInputs.BlobNameFor(P(2022, 4))], result.FilesWritten.Where(n => ManifestMonthInputs.PeriodOf(n) is not null));
         await AssertSameAsFullBuildAsync(scenario);
@@ -247,6 +248,63 @@ public sealed class IncrementalBuildTests
         Assert.Equal([(P(2022, 4), A)], ledger.EntriesRead);
         await AssertSameAsFullBuildAsync(scenario);
     }
+
+    [Fact]
+    public async Task BuildAsync_ChangesListedAgainWithinTheOverlap_ReadsOnlyThoseTheLastBuildDidNotSee()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
+        await scenario.AcceptAsync(P(2022, 4), B, 17, At(2022, 5, 19));
+        await scenario.AcceptAsync(P(2022, 3), D, 9, At(2022, 5, 19));
+        // A and B written three and two minutes ago, D now: all three within the overlap of the watermark (D's time).
+        scenario.BackdateLedger(TimeSpan.FromMinutes(3), P(2022, 4), A);
+        scenario.BackdateLedger(TimeSpan.FromMinutes(2), P(2022, 4), B);
+        var first = new RecordingLedger(scenario.Ledger);
+        await BuildWithAsync(scenario, first);
+        Assert.Equal([(P(2022, 3), D), (P(2022, 4), A), (P(2022, 4), B)], first.EntriesRead.Order());
+
+        // The next build lists the three again; it saw A's and B's writes, and reads only D's (written within a
+        // second of the watermark, where a later write could carry the same time). Nothing changed: nothing rebuilt.
+        var second = new RecordingLedger(scenario.Ledger);
+        var again = await BuildWithAsync(scenario, second);
+        Assert.Equal(3, again.LedgerChangesRead);
+        Assert.Equal([(P(2022, 3), D)], second.EntriesRead);
+        Assert.Empty(again.PeriodsRebuilt);
+
+        // A written again is a change, though within the overlap.
+        await scenario.AcceptAsync(P(2022, 4), A, 43, At(2022, 5, 19));
+        var third = new RecordingLedger(scenario.Ledger);
+        var corrected = await BuildWithAsync(scenario, third);
+        Assert.Contains((P(2022, 4), A), third.EntriesRead);
+        Assert.DoesNotContain((P(2022, 4), B), third.EntriesRead);
+        Assert.Equal([P(2022, 4), P(2022, 5)], corrected.PeriodsRebuilt);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    [Fact]
+    public async Task BuildAsync_RecentChangesOfABuildWithoutItsManifest_ReadsThemAgain()
+    {
+        using var scenario = await SeededAsync();
+        scenario.BackdateLedger(TimeSpan.FromHours(1));
+        await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
+        await scenario.AcceptAsync(P(2022, 3), D, 9, At(2022, 5, 19));
+        scenario.BackdateLedger(TimeSpan.FromMinutes(3), P(2022, 4), A);
+        await BuildWithAsync(scenario, scenario.Ledger);
+
+        // A build killed between the two writes leaves a file its manifest does not name: it is not trusted.
+        var path = Path.Combine(scenario.MartsFolder, LedgerRecentChanges.BlobName);
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace((await scenario.ReadManifestAsync()).BuildId, "20220520T000000Z-killed", StringComparison.Ordinal));
+        var ledger = new RecordingLedger(scenario.Ledger);
+        var again = await BuildWithAsync(scenario, ledger);
+        Assert.Equal([(P(2022, 3), D), (P(2022, 4), A)], ledger.EntriesRead.Order());
+        Assert.Empty(again.PeriodsRebuilt);
+        await AssertSameAsFullBuildAsync(scenario);
+    }
+
+    private static Task<MartBuildResult> BuildWithAsync(MartScenario scenario, ISubmissionLedger ledger) =>
+        new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
+            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
     [Fact]
     public async Task BuildAsync_MoreStationsChangedThanTheShare_ListsTheMonthWhole()
@@ -349,7 +407,7 @@ public sealed class IncrementalBuildTests
             }
         }
 
-        foreach (var (name, bytes) in fullBytes.Where(f => f.Key != MartManifest.BlobName))
+        foreach (var (name, bytes) in fullBytes.Where(f => !NamesItsBuild(f.Key)))
         {
             Assert.True(bytes.AsSpan().SequenceEqual(incrementalBytes[name]), $"{name} differs in bytes from a full build's");
         }
@@ -357,6 +415,9 @@ public sealed class IncrementalBuildTests
         var fullManifest = await scenario.ReadManifestAsync();
         Assert.Equal(Canonical(fullManifest), Canonical(incrementalManifest));
     }
+
+    /// <summary>The manifest (compared without who built what when) and the ledger's recent changes name the build that wrote them.</summary>
+    private static bool NamesItsBuild(string name) => name is MartManifest.BlobName or LedgerRecentChanges.BlobName;
 
     private static string Canonical(MartManifest manifest) => JsonSerializer.Serialize(
         manifest with
