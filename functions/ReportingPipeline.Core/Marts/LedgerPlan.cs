@@ -13,10 +13,10 @@ namespace ReportingPipeline.Core.Marts;
 /// flight or stamped by a slightly slower clock). A month with a change (every month, on a full scan) is then
 /// listed in full when the build reaches it, and let go after; every other month's inputs come from the
 /// previous manifest. A month in which few stations changed is not listed either: its inputs are the previous
-/// build's <see cref="ManifestMonthInputs"/> with the changed stations' entries read one by one, so a
-/// resubmission costs the entries that changed, not its month's listing (37,000 entries in a national month), and
-/// they are read side by side. A change listed again within the overlap that the previous build accounted for (the
-/// same entry written at the same time, <see cref="LedgerRecentChanges"/>) is not read again.
+/// build's <see cref="ManifestMonthInputs"/> with the changed stations' entries read one by one (side by side), so a
+/// resubmission costs the entries that changed, not its month's listing (37,000 entries in a national month). A
+/// change listed again within the overlap that the previous build accounted for (the same entry written at the same
+/// time, <see cref="LedgerRecentChanges"/>) is not read again.
 /// No build holds more than one month of entries.
 /// </summary>
 internal sealed class LedgerPlan
