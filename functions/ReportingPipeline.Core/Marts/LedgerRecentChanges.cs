@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Ports;
 
 namespace ReportingPipeline.Core.Marts;
@@ -66,31 +64,11 @@ public sealed record LedgerRecentChanges(string BuildId, IReadOnlyDictionary<str
     }
 
     /// <summary>The file, when it is <paramref name="manifest"/>'s; null when missing, unreadable or another build's.</summary>
-    public static async Task<LedgerRecentChanges?> ReadAsync(IBlobStore store, MartManifest manifest, ILogger logger, CancellationToken cancellationToken = default)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Marts, BlobName, cancellationToken);
-        if (stream is null)
-        {
-            return null;
-        }
+    public static async Task<LedgerRecentChanges?> ReadAsync(IBlobStore store, MartManifest manifest, ILogger logger, CancellationToken cancellationToken = default) =>
+        await MartJsonFile.ReadAsync<LedgerRecentChanges>(store, BlobName, logger, cancellationToken) is { Changes: not null } recent && recent.BuildId == manifest.BuildId
+            ? recent
+            : null;
 
-        try
-        {
-            var recent = await PipelineJson.ReadAsync<LedgerRecentChanges>(stream, cancellationToken);
-            return recent is { Changes: not null } && recent.BuildId == manifest.BuildId ? recent : null;
-        }
-        catch (JsonException e)
-        {
-            logger.LogWarning(e, "marts/{Name} is unreadable; the ledger's recent changes are read again", BlobName);
-            return null;
-        }
-    }
-
-    public async Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default)
-    {
-        using var content = new MemoryStream();
-        await JsonSerializer.SerializeAsync(content, this, PipelineJson.Compact, cancellationToken);
-        content.Position = 0;
-        await store.WriteAsync(Containers.Marts, BlobName, content, "application/json", cancellationToken);
-    }
+    public Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default) =>
+        MartJsonFile.WriteAsync(store, BlobName, this, cancellationToken);
 }

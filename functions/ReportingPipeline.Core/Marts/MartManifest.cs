@@ -70,34 +70,12 @@ public sealed record MartManifest(
     /// there is none, when it is of another schema, or when it is unreadable (logged: to the builder that costs a
     /// full rebuild, to the dashboard it means no marts yet).
     /// </summary>
-    public static async Task<MartManifest?> ReadAsync(IBlobStore store, ILogger logger, CancellationToken cancellationToken = default)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Marts, BlobName, cancellationToken);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var manifest = await PipelineJson.ReadAsync<MartManifest>(stream, cancellationToken);
-            return manifest?.Schema == SchemaId ? manifest : null;
-        }
-        catch (JsonException e)
-        {
-            logger.LogWarning(e, "marts/{ManifestName} is unreadable; it is treated as absent", BlobName);
-            return null;
-        }
-    }
+    public static async Task<MartManifest?> ReadAsync(IBlobStore store, ILogger logger, CancellationToken cancellationToken = default) =>
+        await MartJsonFile.ReadAsync<MartManifest>(store, BlobName, logger, cancellationToken) is { Schema: SchemaId } manifest ? manifest : null;
 
     /// <summary>Writes the manifest compact.</summary>
-    public async Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default)
-    {
-        using var content = new MemoryStream();
-        await JsonSerializer.SerializeAsync(content, this, PipelineJson.Compact, cancellationToken);
-        content.Position = 0;
-        await store.WriteAsync(Containers.Marts, BlobName, content, "application/json", cancellationToken);
-    }
+    public Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default) =>
+        MartJsonFile.WriteAsync(store, BlobName, this, cancellationToken);
 }
 
 /// <summary>A month the marts cover and the fingerprint of the submission versions it was built from (<see cref="ManifestMonthInputs"/>).</summary>
@@ -132,35 +110,14 @@ public sealed record ManifestMonthInputs(Period Period, bool Closed, IReadOnlyLi
     public string Fingerprint => MartFingerprint.OfPeriod(Closed, Inputs);
 
     /// <summary>The inputs of <paramref name="recorded"/>; null when the file is missing, unreadable, or not of the recorded month and fingerprint.</summary>
-    public static async Task<ManifestMonthInputs?> ReadAsync(IBlobStore store, ManifestPeriod recorded, ILogger logger, CancellationToken cancellationToken = default)
-    {
-        await using var stream = await store.OpenReadAsync(Containers.Marts, BlobNameFor(recorded.Period), cancellationToken);
-        if (stream is null)
-        {
-            return null;
-        }
+    public static async Task<ManifestMonthInputs?> ReadAsync(IBlobStore store, ManifestPeriod recorded, ILogger logger, CancellationToken cancellationToken = default) =>
+        await MartJsonFile.ReadAsync<ManifestMonthInputs>(store, BlobNameFor(recorded.Period), logger, cancellationToken) is { Inputs: not null } inputs
+        && inputs.Period == recorded.Period && inputs.Closed == recorded.Closed && inputs.Fingerprint == recorded.InputFingerprint
+            ? inputs
+            : null;
 
-        try
-        {
-            var inputs = await PipelineJson.ReadAsync<ManifestMonthInputs>(stream, cancellationToken);
-            return inputs is { Inputs: not null } && inputs.Period == recorded.Period && inputs.Closed == recorded.Closed && inputs.Fingerprint == recorded.InputFingerprint
-                ? inputs
-                : null;
-        }
-        catch (JsonException e)
-        {
-            logger.LogWarning(e, "marts/{InputsName} is unreadable; it is treated as absent", BlobNameFor(recorded.Period));
-            return null;
-        }
-    }
-
-    public async Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default)
-    {
-        using var content = new MemoryStream();
-        await JsonSerializer.SerializeAsync(content, this, PipelineJson.Compact, cancellationToken);
-        content.Position = 0;
-        await store.WriteAsync(Containers.Marts, BlobNameFor(Period), content, "application/json", cancellationToken);
-    }
+    public Task WriteAsync(IBlobStore store, CancellationToken cancellationToken = default) =>
+        MartJsonFile.WriteAsync(store, BlobNameFor(Period), this, cancellationToken);
 }
 
 /// <summary>

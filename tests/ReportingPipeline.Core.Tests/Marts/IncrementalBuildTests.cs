@@ -239,8 +239,7 @@ public sealed class IncrementalBuildTests
         await scenario.AcceptAsync(P(2022, 4), A, 42, At(2022, 5, 19));
 
         var ledger = new RecordingLedger(scenario.Ledger);
-        var result = await new MartBuilder(scenario.Store, ledger, NullLogger<MartBuilder>.Instance) { MaxChangedShare = 1, MinPartStations = MartScenario.PartStations }
-            .BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        var result = await BuildWithAsync(scenario, ledger);
 
         // April's inputs are the previous build's with A's entry read anew: no month is listed whole.
         Assert.Equal([P(2022, 4), P(2022, 5)], result.PeriodsRebuilt);
