@@ -24,7 +24,7 @@ internal static class BenchRun
         if (!settings.SkipIntake)
         {
             var dataset = Path.Combine(settings.Work, $"intake-{settings.IntakeScale}".ToLowerInvariant());
-            await EnsureAsync(dataset, () => SyntheticDataset.WriteAsync(dataset, settings.IntakeScale, Scenarios.FirstPeriod, 1, Scenarios.Seed,
+            await EnsureAsync(dataset, () => SyntheticDataset.WriteAsync(dataset, settings.IntakeScale, Correction.FirstPeriod, 1, Scenarios.Seed,
                 new SyntheticDatasetOptions { XlsxWriter = (stream, submission) => SubmissionWorkbookWriter.WriteSubmission(stream, submission) }));
             var store = Path.Combine(settings.Work, "intake-store");
             foreach (var format in Formats)
@@ -99,8 +99,8 @@ internal static class BenchRun
                 Invariant($"DuckDB sections: {string.Join(", ", duckdb.Figures.Where(f => f.Key.EndsWith("_s", StringComparison.Ordinal) && f.Key != "reused_from_unix_s").Select(f => $"{f.Key[..^2]} {f.Value:0.0} s"))}")
                 + (duckdb.Figures.TryGetValue("reused_from_unix_s", out var at) ? Invariant($"; DuckDB measured earlier, {DateTime.UnixEpoch.AddSeconds(at):yyyy-MM-dd HH:mm} UTC (--reuse-duckdb)") : string.Empty)));
 
-            var last = Scenarios.FirstPeriod.Add(settings.Months - 1);
-            var mid = Scenarios.FirstPeriod.Add(Math.Min(5, settings.Months - 1));
+            var last = Correction.FirstPeriod.Add(settings.Months - 1);
+            var mid = Correction.FirstPeriod.Add(Math.Min(5, settings.Months - 1));
             foreach (var period in new[] { last, mid }.Distinct())
             {
                 foreach (var warm in new[] { false, true })

@@ -66,7 +66,7 @@ internal static class DuckDbMarts
                 WHERE t.level = 'town';
             CREATE TEMP TABLE expected AS
                 SELECT p.period, s.station_code
-                FROM (SELECT (DATE '{Scenarios.FirstPeriod.FirstDay:yyyy-MM-dd}' + to_months(i::INTEGER))::DATE AS period FROM range(0, {months}) r(i)) p
+                FROM (SELECT (DATE '{Correction.FirstPeriod.FirstDay:yyyy-MM-dd}' + to_months(i::INTEGER))::DATE AS period FROM range(0, {months}) r(i)) p
                 JOIN stations s ON s.opened_on <= last_day(p.period) AND (s.closed_on IS NULL OR s.closed_on >= p.period);
             """);
         yield return ("read_json", $"""

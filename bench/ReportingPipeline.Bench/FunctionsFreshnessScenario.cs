@@ -101,7 +101,7 @@ internal static class FunctionsFreshnessScenario
 
             var setup = Stopwatch.StartNew();
             var history = await SyntheticStaging.WriteAsync(app.Services.GetRequiredService<IBlobStore>(), app.Services.GetRequiredService<ISubmissionLedger>(),
-                SyntheticReference.Generate(scale, Scenarios.Seed), Scenarios.FirstPeriod, months, Scenarios.Seed, maxDegreeOfParallelism: 8, stations: historyOf);
+                SyntheticReference.Generate(scale, Scenarios.Seed), Correction.FirstPeriod, months, Scenarios.Seed, maxDegreeOfParallelism: 8, stations: historyOf);
             var staged = setup.Elapsed.TotalSeconds;
             await handlers.BuildMartsAsync();
             var firstBuild = setup.Elapsed.TotalSeconds - staged;

@@ -83,9 +83,9 @@ internal sealed class HeapSampler : IDisposable
         _thread.Start();
     }
 
-    public long PeakHeapBytes => Interlocked.Read(ref _peakHeap);
+    public long PeakHeapBytes => Volatile.Read(ref _peakHeap);
 
-    public long PeakCommittedBytes => Interlocked.Read(ref _peakCommitted);
+    public long PeakCommittedBytes => Volatile.Read(ref _peakCommitted);
 
     public void Dispose()
     {
@@ -112,20 +112,8 @@ internal sealed class HeapSampler : IDisposable
             }
         }
 
-        var heap = GC.GetTotalMemory(forceFullCollection: false);
-        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        InterlockedMax(ref _peakHeap, heap);
-        InterlockedMax(ref _peakCommitted, committed);
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        for (var current = Interlocked.Read(ref target); value > current; current = Interlocked.Read(ref target))
-        {
-            if (Interlocked.CompareExchange(ref target, value, current) == current)
-            {
-                return;
-            }
-        }
+        // Only this thread writes the peaks; others read them.
+        Volatile.Write(ref _peakHeap, Math.Max(_peakHeap, GC.GetTotalMemory(forceFullCollection: false)));
+        Volatile.Write(ref _peakCommitted, Math.Max(_peakCommitted, GC.GetGCMemoryInfo().TotalCommittedBytes));
     }
 }

@@ -27,7 +27,7 @@ public class ReadBenchmarks
     {
         var reference = SyntheticReference.Generate(Scale.Sample, Scenarios.Seed).Load();
         var station = reference.Stations[0];
-        var submission = new SyntheticSubmissions(reference, Scenarios.Seed).CleanSubmission(station, Scenarios.FirstPeriod);
+        var submission = new SyntheticSubmissions(reference, Scenarios.Seed).CleanSubmission(station, Correction.FirstPeriod);
         using (var xlsx = new MemoryStream())
         {
             SubmissionWorkbookWriter.WriteSubmission(xlsx, submission);

@@ -22,9 +22,6 @@ namespace ReportingPipeline.Bench;
 /// </summary>
 internal static class Scenarios
 {
-    /// <summary>Every generated dataset starts here; <see cref="NowAfter"/> closes its last month.</summary>
-    public static Period FirstPeriod => Correction.FirstPeriod;
-
     /// <summary>The builds' logger: nothing, or with <c>--trace</c> every line timed on standard error (<see cref="TraceLogger{T}"/>).</summary>
     private static Microsoft.Extensions.Logging.ILogger<MartBuilder> BuildLogger = NullLogger<MartBuilder>.Instance;
 
@@ -52,9 +49,6 @@ internal static class Scenarios
         };
     }
 
-    /// <inheritdoc cref="Correction.NowAfter"/>
-    public static DateTimeOffset NowAfter(int months) => Correction.NowAfter(months);
-
     private static async Task<Measurement> StageAsync(IReadOnlyDictionary<string, string> options)
     {
         var store = options["store"];
@@ -62,7 +56,7 @@ internal static class Scenarios
         var months = int.Parse(options["months"], CultureInfo.InvariantCulture);
         var timed = new Timed();
         var summary = await SyntheticStaging.WriteAsync(new LocalFolderBlobStore(store), new FolderLedger(Path.Combine(store, LocalPipeline.LedgerFolder)),
-            SyntheticReference.Generate(scale, Seed), FirstPeriod, months, Seed);
+            SyntheticReference.Generate(scale, Seed), Correction.FirstPeriod, months, Seed);
         Backdate(store);
         return timed.Stop("stage", new()
         {
@@ -130,7 +124,7 @@ internal static class Scenarios
             list.Sort((a, b) => a.CreatedOn != b.CreatedOn ? a.CreatedOn.CompareTo(b.CreatedOn) : string.CompareOrdinal(a.Name, b.Name));
         }
 
-        var now = NowAfter(months);
+        var now = Correction.NowAfter(months);
         var references = new ReferenceStore(store);
         var reference = await references.GetAsync();
         var ingestor = new SubmissionIngestor(store, ledger, references, new FixedClock(now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
@@ -216,7 +210,7 @@ internal static class Scenarios
         {
             await Correction.CorrectAsync(store, ledger, period, months);
             reference = await new ReferenceStore(store).GetAsync();
-            await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+            await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         }
 
         await Correction.CorrectAsync(store, ledger, period, months);
@@ -224,7 +218,7 @@ internal static class Scenarios
         BuildLogger.LogInformation("Timed from here");
         var result = reference is null
             ? await BuildMartsAsync(store, storeRoot, months)
-            : await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+            : await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         if (!result.PeriodsRebuilt.Contains(period))
         {
             throw new InvalidOperationException($"The correction of {period} did not rebuild it.");

@@ -216,15 +216,14 @@ internal sealed class LedgerPlan
         }
 
         // One call each, side by side: after a burst, thousands of entries, each a round trip to the table service.
-        var read = new System.Collections.Concurrent.ConcurrentDictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        var entries = new System.Collections.Concurrent.ConcurrentDictionary<string, LedgerEntry>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(change.Stations, new ParallelOptions { MaxDegreeOfParallelism = EntryReadsAtOnce, CancellationToken = cancellationToken }, async (code, ct) =>
         {
             if (await _ledger.GetAsync(period, code, ct) is { } entry)
             {
-                read[code] = entry.Entry;
+                entries[code] = entry.Entry;
             }
         });
-        var entries = new Dictionary<string, LedgerEntry>(read, StringComparer.Ordinal);
 
         var previous = before.Inputs.ToDictionary(i => i.StationCode, StringComparer.Ordinal);
         var inputs = new List<ManifestInput>(previous.Count + entries.Count);

@@ -34,23 +34,17 @@ public sealed record LedgerRecentChanges(string BuildId, IReadOnlyDictionary<str
         && stations.TryGetValue(change.StationCode, out var at)
         && at == change.ChangedAt;
 
-    /// <summary>The changes of <paramref name="listed"/> written at or after <paramref name="from"/>; null when there are more than <see cref="MaxChanges"/>.</summary>
-    public static LedgerRecentChanges? Of(string buildId, IEnumerable<LedgerChange> listed, DateTimeOffset from)
+    /// <summary>The file for <paramref name="recent"/> (<see cref="LedgerState.Recent"/>); null when there are more than <see cref="MaxChanges"/>.</summary>
+    internal static LedgerRecentChanges? Of(string buildId, IReadOnlyList<LedgerChange> recent)
     {
-        var changes = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
-        var count = 0;
-        foreach (var change in listed)
+        if (recent.Count > MaxChanges)
         {
-            if (change.ChangedAt < from)
-            {
-                continue;
-            }
+            return null;
+        }
 
-            if (++count > MaxChanges)
-            {
-                return null;
-            }
-
+        var changes = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
+        foreach (var change in recent)
+        {
             var period = change.Period.ToString();
             if (!changes.TryGetValue(period, out var stations))
             {

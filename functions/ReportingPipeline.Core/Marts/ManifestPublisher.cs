@@ -47,9 +47,9 @@ internal sealed class ManifestPublisher(IBlobStore store, ILogger logger)
         {
             // Before the manifest, named for it: the next build skips the changes this one accounted for only if this
             // manifest was written after them (a build killed in between leaves a file of a build no manifest names).
-            if (ledgerState.Watermark is { } watermark)
+            if (ledgerState.Watermark is not null)
             {
-                if (LedgerRecentChanges.Of(build.Id, ledgerState.Recent, watermark - LedgerPlan.Overlap) is { } recent)
+                if (LedgerRecentChanges.Of(build.Id, ledgerState.Recent) is { } recent)
                 {
                     await recent.WriteAsync(store, cancellationToken);
                 }
