@@ -41,6 +41,7 @@ internal static class Scenarios
             "profile" => await ProfileAsync(options),
             "freshness" => await FreshnessScenario.RunAsync(options),
             "functions-freshness" => await FunctionsFreshnessScenario.RunAsync(options),
+            "ledger-listing" => await LedgerListingScenario.RunAsync(options),
             "backdate" => Backdate(options["store"]),
             "duckdb-recompress" => await ParquetCodecs.RecompressAsync(options),
             "read-marts" => await ParquetCodecs.ReadMartsAsync(options),

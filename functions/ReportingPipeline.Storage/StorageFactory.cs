@@ -67,7 +67,7 @@ public static class StorageFactory
     }
 
     public static PipelineStorage Create(BlobServiceClient blobs, TableServiceClient tables, string ledgerTable, string description, BlobServiceClient? marts = null) =>
-        new(new AzureBlobStore(blobs, marts), new TableSubmissionLedger(tables.GetTableClient(ledgerTable)), description);
+        new(new AzureBlobStore(blobs, marts), new TableSubmissionLedger(tables, ledgerTable), description);
 
     /// <summary>
     /// Stated explicitly rather than inherited from the SDK's defaults: exponential back-off, five retries, so

@@ -120,6 +120,8 @@ var azdServiceName = 'pipeline'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
 var ledgerTableName = 'ledger'
+// The ledger's changes, kept apart because the service indexes only the keys (TableSubmissionLedger.ChangesTableOf).
+var ledgerChangesTableName = 'ledgerChanges'
 // Who may act for which station in the portal (`pipeline users`); table names allow no underscore.
 var stationUsersTableName = 'StationUsers'
 var appInsightsName = 'appi-${baseName}'
@@ -168,6 +170,7 @@ module dataStorage 'modules/storage-account.bicep' = {
     containers: dataContainers
     tables: [
       ledgerTableName
+      ledgerChangesTableName
       stationUsersTableName
     ]
     corsOrigins: [

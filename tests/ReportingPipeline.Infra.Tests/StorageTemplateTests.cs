@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Hosting.LocalHost;
+using ReportingPipeline.Storage.Azure;
 
 namespace ReportingPipeline.Infra.Tests;
 
@@ -144,8 +145,8 @@ public sealed class StorageTemplateTests
     {
         var table = Assert.Single(CompiledTemplates.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"),
             table => table.Scope.Name == "data-storage");
-        // With it, the station portal's users (who may act for which station).
-        Assert.Equal(["ledger", "StationUsers"], Strings(table.Scope.Resolve(JsonValue.Create("[parameters('tables')]"))));
+        // With it, its changes (named as the ledger names them) and the station portal's users (who may act for which station).
+        Assert.Equal(["ledger", TableSubmissionLedger.ChangesTableOf("ledger"), "StationUsers"], Strings(table.Scope.Resolve(JsonValue.Create("[parameters('tables')]"))));
     }
 
     [Fact]

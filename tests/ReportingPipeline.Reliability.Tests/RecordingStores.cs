@@ -28,6 +28,10 @@ public sealed class RecordingLedger(ISubmissionLedger inner) : ISubmissionLedger
 
     public IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, CancellationToken cancellationToken = default) => inner.ListChangesAsync(since, cancellationToken);
 
+    public Task MarkChangedAsync(Period period, string stationCode, CancellationToken cancellationToken = default) => inner.MarkChangedAsync(period, stationCode, cancellationToken);
+
+    public Task ForgetChangesBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => inner.ForgetChangesBeforeAsync(before, cancellationToken);
+
     private void Keep(LedgerEntry entry, bool written)
     {
         if (written)

@@ -1,6 +1,8 @@
 using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
+using Azure.Data.Tables;
 using ReportingPipeline.Core.Ports;
+using ReportingPipeline.Storage.Azure;
 using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.Reliability.Tests;
@@ -57,6 +59,60 @@ public sealed class RedeliveryAndRaceTests(AzuriteFixture azurite, ITestOutputHe
         Assert.Single(await _rig.Connect().Blobs.ListAsync(Containers.Staging).ToListAsync());
         Assert.Equal(1, (await _rig.ReportAsync(blob))!.Version);
         output.WriteLine($"36 deliveries by 12 workers over 3 restarts: 1 ledger version, {results.Count(r => r.AlreadyProcessed)} recognised as already processed");
+    }
+
+    [Fact]
+    public async Task IngestAsync_RecordedButItsChangeRowLost_RedeliveryPutsItInTheNextIncrementalBuild()
+    {
+        var programme = Programme.District;
+        var (first, second) = (programme.Stations[0].StationCode, programme.Stations[1].StationCode);
+        var storage = _rig.Connect();
+        var handlers = AzureRig.Handlers(storage, "worker");
+        var firstBlob = Programme.BlobName(first, March, "月报.json");
+        await AzureRig.UploadAsync(storage.Blobs, firstBlob, programme.Json(first, March));
+        await handlers.IngestSubmissionAsync(firstBlob);
+        Assert.True((await handlers.BuildMartsAsync()).LedgerFullScan);
+        // The change rows made with the ledger minutes ago: as after an hour, when a listing from ten minutes before
+        // the watermark is theirs (before that, the ledger is read).
+        var changes = _rig.Azurite.TableService().GetTableClient(TableSubmissionLedger.ChangesTableOf(AzureRig.LedgerTable));
+        var coverage = changes.GetEntity<TableEntity>("coverage", "coverage").Value;
+        coverage["covered_from"] = DateTimeOffset.UtcNow.AddHours(-1);
+        await changes.UpdateEntityAsync(coverage, coverage.ETag);
+
+        // The second upload's entry is written, but its writer stops before the change row (the row is removed, as
+        // if never written): an incremental build lists the changes, not the ledger, and does not see it.
+        var secondBlob = Programme.BlobName(second, March, "月报.json");
+        await AzureRig.UploadAsync(storage.Blobs, secondBlob, programme.Json(second, March));
+        await handlers.IngestSubmissionAsync(secondBlob);
+        var row = Assert.Single(changes.Query<TableEntity>(e => e.RowKey == $"{March}_{second}"));
+        await changes.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        var missed = await handlers.BuildMartsAsync();
+        Assert.False(missed.LedgerFullScan);
+        Assert.Equal([first], await StationsInMartsAsync());
+
+        // Event Grid delivers the event again, since that attempt failed: already recorded, listed again.
+        Assert.True((await AzureRig.Ingestor(_rig.Connect(), "worker-2").IngestAsync(secondBlob)).AlreadyProcessed);
+        var caught = await handlers.BuildMartsAsync();
+
+        Assert.False(caught.LedgerFullScan);
+        Assert.Contains(March, caught.PeriodsRebuilt);
+        Assert.Equal([first, second], await StationsInMartsAsync());
+        await PipelineInvariants.CheckMartsAsync(_rig, programme.Reference, await PipelineInvariants.CheckLedgerAsync(_rig, [firstBlob, secondBlob]));
+    }
+
+    /// <summary>The stations whose March upload the marts show as accepted.</summary>
+    private async Task<string[]> StationsInMartsAsync()
+    {
+        var folder = await _rig.DownloadMartsAsync();
+        try
+        {
+            using var reader = new MartReader(folder);
+            return [.. reader.Query($"SELECT station_code FROM fct_submission WHERE strftime(period, '%Y-%m') = '{March}' AND status LIKE 'accepted%' ORDER BY station_code").Select(r => (string)r[0]!)];
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -125,6 +125,7 @@ public abstract class SubmissionLedgerContract
     [Fact]
     public async Task ListChangesAsync_Since_ReturnsOnlyEntriesWrittenSinceWithTheirWriteTimes()
     {
+        var start = await StartAsync();
         var april = March.Next;
         foreach (var (period, station) in new[] { (april, "ST001"), (March, "ST002"), (March, "ST001") })
         {
@@ -132,7 +133,9 @@ public abstract class SubmissionLedgerContract
         }
 
         var everything = await Ledger.ListChangesAsync().ToListAsync();
-        var watermark = everything.Max(c => c.ChangedAt);
+        var first = await Ledger.ListChangesAsync(start).ToListAsync();
+        // The latest change time the listing gave: a build's watermark.
+        var watermark = first.Max(c => c.ChangedAt);
         await Task.Delay(50);
         var etag = (await Ledger.GetAsync(March, "ST002"))!.ETag;
         var corrected = Entry(March, "ST002", uploads: 2);
@@ -141,10 +144,55 @@ public abstract class SubmissionLedgerContract
 
         var changed = await Ledger.ListChangesAsync(watermark.AddMilliseconds(1)).ToListAsync();
 
-        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], everything.Select(c => $"{c.Period}/{c.StationCode}").Order(StringComparer.Ordinal));
-        Assert.Equal(["2024-03/ST002", "2024-04/ST003"], changed.Select(c => $"{c.Period}/{c.StationCode}").Order(StringComparer.Ordinal));
+        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], Keys(everything));
+        Assert.Equal(["2024-03/ST001", "2024-03/ST002", "2024-04/ST001"], Keys(first));
+        Assert.Equal(["2024-03/ST002", "2024-04/ST003"], Keys(changed));
         Assert.All(changed, c => Assert.True(c.ChangedAt > watermark));
     }
+
+    [Fact]
+    public async Task MarkChangedAsync_RecordedEntry_ListedAgainUnchanged()
+    {
+        var start = await StartAsync();
+        Assert.True(await Ledger.TryAddAsync(Entry(March, "ST001", uploads: 1)));
+        Assert.True(await Ledger.TryAddAsync(Entry(March, "ST002", uploads: 1)));
+        var watermark = (await Ledger.ListChangesAsync(start).ToListAsync()).Max(c => c.ChangedAt);
+        var before = await Ledger.GetAsync(March, "ST002");
+        await Task.Delay(50);
+
+        await Ledger.MarkChangedAsync(March, "ST002");
+        var changed = await Ledger.ListChangesAsync(watermark.AddMilliseconds(1)).ToListAsync();
+
+        Assert.Equal(["2024-03/ST002"], Keys(changed));
+        AssertSame(before!.Entry, (await Ledger.GetAsync(March, "ST002"))!.Entry);
+    }
+
+    [Fact]
+    public async Task ForgetChangesBeforeAsync_LaterThanAListing_ThatListingStillComplete()
+    {
+        var start = await StartAsync();
+        Assert.True(await Ledger.TryAddAsync(Entry(March, "ST001", uploads: 1)));
+        Assert.True(await Ledger.TryAddAsync(Entry(March.Next, "ST002", uploads: 1)));
+
+        // A store may drop its record of changes before this; a listing since an earlier time must not miss any.
+        await Ledger.ForgetChangesBeforeAsync(DateTimeOffset.UtcNow.AddHours(2));
+
+        Assert.Equal(["2024-03/ST001", "2024-04/ST002"], Keys(await Ledger.ListChangesAsync(start).ToListAsync()));
+    }
+
+    /// <summary>
+    /// A time to list changes from, before the test's writes: the store is first used (its tables made), then a
+    /// little more than a second passes, so that a file written later has a later write time by any clock's step.
+    /// </summary>
+    private async Task<DateTimeOffset> StartAsync()
+    {
+        Assert.Null(await Ledger.GetAsync(March, "ST000"));
+        await Task.Delay(1_100);
+        return DateTimeOffset.UtcNow.AddSeconds(-1);
+    }
+
+    protected static string[] Keys(IEnumerable<LedgerChange> changes) =>
+        [.. changes.Select(c => $"{c.Period}/{c.StationCode}").Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task TryReplaceAsync_EntryLargerThanOneTableProperty_RoundTrips()

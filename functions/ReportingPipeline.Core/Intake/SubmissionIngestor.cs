@@ -210,6 +210,12 @@ public sealed class SubmissionIngestor(
                     continue;
                 }
             }
+            else
+            {
+                // Recorded by an earlier attempt, which may have stopped before the ledger's store listed the change
+                // (the event is redelivered because that attempt failed): listed again, for the next build to read.
+                await ledger.MarkChangedAsync(path.Period, path.StationCode, cancellationToken);
+            }
 
             var report = _judge.Report(decision, validation, reference);
             var result = await WriteReportAsync(report, decision.AlreadyProcessed, cancellationToken) with

@@ -35,6 +35,12 @@ internal sealed class LedgerPlan
     /// </summary>
     public static readonly TimeSpan SameWriteMargin = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the ledger's store keeps the changes before a build's listing (<see cref="ISubmissionLedger.ForgetChangesBeforeAsync"/>):
+    /// a day longer than any later build asks for, so that marts restored from a recent copy still list changes, not the ledger.
+    /// </summary>
+    public static readonly TimeSpan ChangesKeptFor = TimeSpan.FromDays(1);
+
     /// <summary>How many changed stations' entries a month's inputs read at once (each one call to the ledger's store).</summary>
     internal const int EntryReadsAtOnce = 16;
 
@@ -66,6 +72,9 @@ internal sealed class LedgerPlan
 
     /// <summary>True when the whole ledger was read.</summary>
     public bool FullScan { get; private init; }
+
+    /// <summary>From when the changes were listed (the previous watermark less <see cref="Overlap"/>); null on a full scan.</summary>
+    public DateTimeOffset? Since { get; private init; }
 
     /// <summary>The ledger changes listed (every entry's key, on a full scan).</summary>
     public int ChangesRead { get; private init; }
@@ -161,6 +170,7 @@ internal sealed class LedgerPlan
         {
             Periods = periods,
             FullScan = !incremental,
+            Since = since,
             ChangesRead = read,
             ChangesSeenBefore = seenBefore,
             State = new LedgerState(watermark, [.. ledgerPeriods], incremental ? previous!.LedgerScannedAt!.Value : now)

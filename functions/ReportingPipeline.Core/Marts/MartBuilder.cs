@@ -268,12 +268,35 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         }
 
         var result = await new ManifestPublisher(store, logger).PublishAsync(build, reference, plan.State, periods, manifestPeriods, rebuilt, unchanged, referenceRebuilt, cancellationToken);
+        await ForgetListedChangesAsync(build, plan, cancellationToken);
 
         // A build leaves the large-object heap full of freed region-total and column arrays; an instance that
         // builds again (a timer on a running instance) would otherwise start the next build on a fragmented heap
         // under the instance's memory cap. The next full collection compacts it, once.
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         return result with { LedgerFullScan = plan.FullScan, LedgerChangesRead = plan.ChangesRead };
+    }
+
+    /// <summary>
+    /// Tells the ledger's store that no build will list changes from before this one's listing, less
+    /// <see cref="LedgerPlan.ChangesKeptFor"/>: the next build lists from this one's watermark, which is later. Housekeeping:
+    /// a failure is logged, and the marts just published stand.
+    /// </summary>
+    private async Task ForgetListedChangesAsync(MartBuild build, LedgerPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Since is not { } since)
+        {
+            return;
+        }
+
+        try
+        {
+            await ledger.ForgetChangesBeforeAsync(since - LedgerPlan.ChangesKeptFor, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Mart build {BuildId}: the ledger's store could not drop the changes before {Before}; it keeps them until the next build", build.Id, since - LedgerPlan.ChangesKeptFor);
+        }
     }
 
     /// <summary>

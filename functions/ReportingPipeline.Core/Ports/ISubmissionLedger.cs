@@ -77,8 +77,24 @@ public interface ISubmissionLedger
 
     /// <summary>
     /// The keys of the entries the store wrote at or after <paramref name="since"/> (every entry when null),
-    /// each with its write time by the store's clock: what a mart build reads to learn which months changed
-    /// since the last one, without reading the entries themselves. Order is unspecified.
+    /// each with a time by the store's clock at or after its write: what a mart build reads to learn which months
+    /// changed since the last one, without reading the entries themselves. A store that keeps its changes apart
+    /// from its entries may also list an entry written shortly before <paramref name="since"/> (its change was
+    /// recorded after it), and lists an entry once per recorded change. Order is unspecified.
     /// </summary>
     IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the entry among the changes again, as if written now: for an upload that an earlier attempt recorded
+    /// but may have left before its change was (a redelivered event). A store whose changes are its entries' own
+    /// write times has nothing to do.
+    /// </summary>
+    Task MarkChangedAsync(Period period, string stationCode, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// No build will ask for the changes written before <paramref name="before"/> again (later listings start
+    /// after it, or list every entry): a store that keeps its changes apart from its entries may drop those older.
+    /// A listing since an earlier time must then still be complete (read from the entries themselves).
+    /// </summary>
+    Task ForgetChangesBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }

@@ -15,13 +15,40 @@ namespace ReportingPipeline.Storage.Azure;
 /// because one property holds at most 64 KiB; a few plain columns repeat the headline for people browsing
 /// the table. Writes are guarded by the entity's ETag, so two workers can never both write version N.
 /// </summary>
-public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
+/// <remarks>
+/// <para>
+/// <b>The changes</b> are kept in a second table (<see cref="ChangesTableOf"/>), because the service indexes
+/// nothing but the keys: a filter on the ledger's own <c>Timestamp</c> is a scan of the whole table on the
+/// service's side (450,000 entries a national year, and growing), so every incremental build would cost the
+/// ledger's size. After each write of an entry, a row keyed by the writer's minute (PartitionKey, UTC,
+/// <c>yyyyMMddHHmm</c>) and the entry (RowKey, <c>{period}_{station}</c>) is written; a listing since a time
+/// reads the partitions from a few minutes before it on (<see cref="ClockSkew"/>, for a writer's clock behind
+/// the service's), filtered on the rows' own <c>Timestamp</c>: what changed, not the ledger. A change row is
+/// written after its entry, so its time is at or after the entry's write and a build that lists it reads the
+/// entry as written.
+/// </para>
+/// <para>
+/// An entry written and then left without its change row (the writer stopped between the two) is listed again by
+/// the redelivered upload's <see cref="MarkChangedAsync"/>, and in any case by the daily listing of every entry.
+/// The changes table's <c>coverage</c> row says from when it holds every change: from its creation when the ledger
+/// was empty, else <see cref="OldWritersGrace"/> later (writers of a version without change rows may still run
+/// during a deployment), and never before what <see cref="ForgetChangesBeforeAsync"/> dropped. A listing since an
+/// earlier time reads the ledger's <c>Timestamp</c> as before.
+/// </para>
+/// </remarks>
+public sealed class TableSubmissionLedger(TableClient table, TableClient changes, TimeProvider? time = null) : ISubmissionLedger
 {
     /// <summary>Characters per JSON part: 30,000 UTF-16 characters stay under the 64 KiB property limit.</summary>
     public const int PartLength = 30_000;
 
     /// <summary>An entity holds at most 1 MiB; 16 parts of JSON leave room for the keys and plain columns.</summary>
     public const int MaxParts = 16;
+
+    /// <summary>How far a writer's clock may be behind the service's for its change rows to be found by their minute.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>How much later than its forgetting point the coverage must be worth dropping change rows for: about hourly.</summary>
+    public static readonly TimeSpan ForgetStep = TimeSpan.FromHours(1);
 
     private const string PartsProperty = "entry_parts";
     private const string PartPrefix = "entry_";
@@ -30,9 +57,35 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
     private const string UploadsProperty = "uploads";
     private const string UpdatedAtProperty = "updated_at";
 
-    private static readonly string[] KeysAndTime = ["PartitionKey", "RowKey", "Timestamp"];
+    private const string CoverageKey = "coverage";
+    private const string CoveredFromProperty = "covered_from";
 
+    /// <summary>Above every minute's partition (digits only), below <see cref="CoverageKey"/>.</summary>
+    private const string LastMinute = "999999999999";
+
+    private static readonly string[] KeysAndTime = ["PartitionKey", "RowKey", "Timestamp"];
+    private static readonly string[] Keys = ["PartitionKey", "RowKey"];
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile bool _ensured;
+
+    // What this process last knew of the coverage: ForgetChangesBeforeAsync needs no call while it is recent.
+    private DateTimeOffset? _coveredFrom;
+
+    /// <summary>The ledger in <paramref name="tableName"/> and its changes in <see cref="ChangesTableOf"/> of it.</summary>
+    public TableSubmissionLedger(TableServiceClient service, string tableName, TimeProvider? time = null)
+        : this(service.GetTableClient(tableName), service.GetTableClient(ChangesTableOf(tableName)), time)
+    {
+    }
+
+    /// <summary>
+    /// How long after the changes table is first used on a ledger that already has entries the change rows are
+    /// trusted: a deployment may still run writers that record no change rows for a while.
+    /// </summary>
+    public TimeSpan OldWritersGrace { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The table that holds a ledger's changes (table names are letters and digits).</summary>
+    public static string ChangesTableOf(string ledgerTable) => ledgerTable + "Changes";
 
     public async Task<VersionedLedgerEntry?> GetAsync(Period period, string stationCode, CancellationToken cancellationToken = default)
     {
@@ -47,12 +100,14 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
         try
         {
             await table.AddEntityAsync(ToEntity(entry), cancellationToken);
-            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             return false;
         }
+
+        await RecordChangeAsync(entry.Period, entry.StationCode, cancellationToken);
+        return true;
     }
 
     public async Task<bool> TryReplaceAsync(LedgerEntry entry, string etag, CancellationToken cancellationToken = default)
@@ -61,13 +116,15 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
         try
         {
             await table.UpdateEntityAsync(ToEntity(entry), new ETag(etag), TableUpdateMode.Replace, cancellationToken);
-            return true;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
             // 412: another writer changed it since it was read; 404: it is gone, so the tag cannot match either.
             return false;
         }
+
+        await RecordChangeAsync(entry.Period, entry.StationCode, cancellationToken);
+        return true;
     }
 
     public async IAsyncEnumerable<LedgerEntry> ListAsync(Period? period = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -84,30 +141,169 @@ public sealed class TableSubmissionLedger(TableClient table) : ISubmissionLedger
     public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-
-        // Timestamp is the service's own write time: a filter on it needs no clock of ours. Only the keys and
-        // the time come back, not the entries' JSON.
-        var filter = since is { } s ? TableClient.CreateQueryFilter($"Timestamp ge {s.ToUniversalTime()}") : null;
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: KeysAndTime, cancellationToken: cancellationToken))
+        if (since is { } s && await CoveredFromAsync(cancellationToken) is { } from && s >= from)
         {
-            if (!Period.TryParse(entity.PartitionKey, out var period))
+            // The minutes' partitions from a little before `since` on, in key order: a range the service seeks to.
+            var recorded = TableClient.CreateQueryFilter(
+                $"PartitionKey ge {MinuteOf(s - ClockSkew)} and PartitionKey le {LastMinute} and Timestamp ge {s.ToUniversalTime()}");
+            await foreach (var row in changes.QueryAsync<TableEntity>(recorded, select: KeysAndTime, cancellationToken: cancellationToken))
             {
-                continue;
+                if (ParseChangeKey(row.RowKey) is { } key)
+                {
+                    yield return new LedgerChange(key.Period, key.StationCode, TimestampOf(row));
+                }
             }
 
-            yield return new LedgerChange(period, entity.RowKey, entity.Timestamp
-                ?? throw new InvalidDataException($"Ledger entity {entity.PartitionKey}/{entity.RowKey} came back without a Timestamp."));
+            yield break;
+        }
+
+        // Every entry, or (before the changes table covers `since`) the entries' own Timestamp, the service's write
+        // time: a scan of the table on the service's side. Only the keys and the time come back, not the JSON.
+        var filter = since is { } t ? TableClient.CreateQueryFilter($"Timestamp ge {t.ToUniversalTime()}") : null;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: KeysAndTime, cancellationToken: cancellationToken))
+        {
+            if (Period.TryParse(entity.PartitionKey, out var period))
+            {
+                yield return new LedgerChange(period, entity.RowKey, TimestampOf(entity));
+            }
         }
     }
 
+    public async Task MarkChangedAsync(Period period, string stationCode, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        await RecordChangeAsync(period, CheckedKey(stationCode), cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the coverage to <paramref name="before"/> first (a listing since an earlier time then reads the
+    /// entries), then deletes the change rows of the minutes before it, less <see cref="ClockSkew"/>: a partition
+    /// at a time, in transactions of up to 100 rows, four partitions side by side. Called after every build, it
+    /// does something about once an hour (<see cref="ForgetStep"/>).
+    /// </summary>
+    public async Task ForgetChangesBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        if (_coveredFrom is { } known && before - known < ForgetStep)
+        {
+            return;
+        }
+
+        await EnsureTableAsync(cancellationToken);
+        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, cancellationToken: cancellationToken);
+        if (!coverage.HasValue || coverage.Value is not { } row || row.GetDateTimeOffset(CoveredFromProperty) is not { } from)
+        {
+            return;
+        }
+
+        _coveredFrom = from;
+        if (before - from < ForgetStep)
+        {
+            return;
+        }
+
+        try
+        {
+            row[CoveredFromProperty] = before;
+            await changes.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+            _coveredFrom = before;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            _coveredFrom = null; // another build moved it meanwhile: it drops the rows
+            return;
+        }
+
+        var old = TableClient.CreateQueryFilter($"PartitionKey lt {MinuteOf(before - ClockSkew)}");
+        var byMinute = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        await foreach (var change in changes.QueryAsync<TableEntity>(old, select: Keys, cancellationToken: cancellationToken))
+        {
+            if (!byMinute.TryGetValue(change.PartitionKey, out var rows))
+            {
+                byMinute[change.PartitionKey] = rows = [];
+            }
+
+            rows.Add(change);
+        }
+
+        await Parallel.ForEachAsync(byMinute.Values.SelectMany(rows => rows.Chunk(100)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (rows, ct) =>
+            {
+                try
+                {
+                    await changes.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), ct);
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 404)
+                {
+                    // A row of the batch was gone already (a build stopped while forgetting): one at a time, which ignores that.
+                    foreach (var r in rows)
+                    {
+                        await changes.DeleteEntityAsync(r.PartitionKey, r.RowKey, ETag.All, ct);
+                    }
+                }
+            });
+    }
+
+    /// <summary>The minute a change row of a write at <paramref name="at"/> (by the writer's clock) is kept under.</summary>
+    internal static string MinuteOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    internal static string ChangeKeyOf(Period period, string stationCode) => period.ToString() + "_" + stationCode;
+
+    private static (Period Period, string StationCode)? ParseChangeKey(string rowKey)
+    {
+        var split = rowKey.IndexOf('_', StringComparison.Ordinal);
+        return split > 0 && split < rowKey.Length - 1 && Period.TryParse(rowKey[..split], out var period) ? (period, rowKey[(split + 1)..]) : null;
+    }
+
+    private async Task RecordChangeAsync(Period period, string stationCode, CancellationToken cancellationToken) =>
+        await changes.UpsertEntityAsync(new TableEntity(MinuteOf(_time.GetUtcNow()), ChangeKeyOf(period, stationCode)), TableUpdateMode.Replace, cancellationToken);
+
+    private async Task<DateTimeOffset?> CoveredFromAsync(CancellationToken cancellationToken)
+    {
+        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, [CoveredFromProperty], cancellationToken);
+        _coveredFrom = coverage.HasValue ? coverage.Value?.GetDateTimeOffset(CoveredFromProperty) : null;
+        return _coveredFrom;
+    }
+
+    /// <summary>
+    /// Both tables, and the coverage row when the changes table has none yet: from now when the ledger holds no
+    /// entry (nothing was written without change rows), else <see cref="OldWritersGrace"/> from now.
+    /// </summary>
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (!_ensured)
+        if (_ensured)
         {
-            await table.CreateIfNotExistsAsync(cancellationToken);
-            _ensured = true;
+            return;
         }
+
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        await changes.CreateIfNotExistsAsync(cancellationToken);
+        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, [CoveredFromProperty], cancellationToken);
+        if (!coverage.HasValue)
+        {
+            var anyEntry = false;
+            await foreach (var page in table.QueryAsync<TableEntity>(select: Keys, maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
+            {
+                anyEntry = page.Values.Count > 0;
+                break;
+            }
+
+            var from = _time.GetUtcNow() + (anyEntry ? OldWritersGrace : TimeSpan.Zero);
+            try
+            {
+                await changes.AddEntityAsync(new TableEntity(CoverageKey, CoverageKey) { [CoveredFromProperty] = from }, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Another writer made it first.
+            }
+        }
+
+        _ensured = true;
     }
+
+    private static DateTimeOffset TimestampOf(TableEntity entity) => entity.Timestamp
+        ?? throw new InvalidDataException($"Table entity {entity.PartitionKey}/{entity.RowKey} came back without a Timestamp.");
 
     private static TableEntity ToEntity(LedgerEntry entry)
     {

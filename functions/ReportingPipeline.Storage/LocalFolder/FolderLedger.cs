@@ -129,6 +129,28 @@ public sealed class FolderLedger : ISubmissionLedger
         }
     }
 
+    /// <summary>
+    /// The entry's file written again, the same bytes, as every write is (a new file renamed over it): its write time,
+    /// and its month folder's, become now. An entry's change is its file's write time, recorded with the entry in one
+    /// rename, so only a redelivered upload calls this, to no harm.
+    /// </summary>
+    public Task MarkChangedAsync(Period period, string stationCode, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(period, stationCode);
+        return FolderPaths.WithLockAsync(LockOf(path), () =>
+        {
+            if (ReadBytes(path) is { } bytes)
+            {
+                FolderPaths.WriteAtomically(Root, path, file => file.Write(bytes));
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Nothing to do: the changes are the entries' files themselves.</summary>
+    public Task ForgetChangesBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     private static List<LedgerChange> Changes(string folder, Period period, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var files = new FileSystemEnumerable<LedgerChange>(
