@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Azure;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -16,6 +17,8 @@ using Microsoft.Extensions.Options;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Functions;
 using ReportingPipeline.Hosting;
+using ReportingPipeline.Storage;
+using ReportingPipeline.Storage.Azure;
 using ReportingPipeline.Synthetic;
 using ReportingPipeline.Testing;
 
@@ -103,6 +106,7 @@ internal static class FunctionsFreshnessScenario
             var history = await SyntheticStaging.WriteAsync(app.Services.GetRequiredService<IBlobStore>(), app.Services.GetRequiredService<ISubmissionLedger>(),
                 SyntheticReference.Generate(scale, Scenarios.Seed), Correction.FirstPeriod, months, Scenarios.Seed, maxDegreeOfParallelism: 8, stations: historyOf);
             var staged = setup.Elapsed.TotalSeconds;
+            await CoverStagedYearAsync(azurite, app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.LedgerTable);
             await handlers.BuildMartsAsync();
             var firstBuild = setup.Elapsed.TotalSeconds - staged;
             handlers.ForgetBuilds();
@@ -188,6 +192,20 @@ internal static class FunctionsFreshnessScenario
     }
 
     /// <summary>The queue trigger: receive, invoke <see cref="BuildMartsRequested"/> per message, delete it once done.</summary>
+    /// <summary>
+    /// The staged year stands for months of uploads, which the ledger's changes table has covered since long before
+    /// the burst, as in a deployment past its first hour: the burst's builds list that table. Staged minutes before,
+    /// its coverage would begin with the staging, within the builds' ten minutes of overlap, and they would list the
+    /// ledger itself (as a deployment does in the minutes after its ledger was first written).
+    /// </summary>
+    private static async Task CoverStagedYearAsync(AzuriteFixture azurite, string ledgerTable)
+    {
+        var changes = azurite.TableService().GetTableClient(TableSubmissionLedger.ChangesTableOf(ledgerTable));
+        var coverage = (await changes.GetEntityAsync<TableEntity>("coverage", "coverage")).Value;
+        coverage["covered_from"] = DateTimeOffset.UtcNow.AddDays(-1);
+        await changes.UpdateEntityAsync(coverage, coverage.ETag);
+    }
+
     private static async Task PollAsync(IHost app, QueueClient queue, TimeSpan maxPollingInterval, ConcurrentBag<Task> builds, CancellationToken stop)
     {
         var wait = FirstPoll;

@@ -141,31 +141,65 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     public async IAsyncEnumerable<LedgerChange> ListChangesAsync(DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        if (since is { } s && await CoveredFromAsync(cancellationToken) is { } from && s >= from)
+        var changed = since is { } s && await CoveredFromAsync(cancellationToken) is { } from && s >= from
+            ? RecordedChangesAsync(s, cancellationToken)
+            : ScanAsync(since, cancellationToken);
+        await foreach (var change in changed)
         {
-            // The minutes' partitions from a little before `since` on, in key order: a range the service seeks to.
-            var recorded = TableClient.CreateQueryFilter(
-                $"PartitionKey ge {MinuteOf(s - ClockSkew)} and PartitionKey le {LastMinute} and Timestamp ge {s.ToUniversalTime()}");
-            await foreach (var row in changes.QueryAsync<TableEntity>(recorded, select: KeysAndTime, cancellationToken: cancellationToken))
-            {
-                if (ParseChangeKey(row.RowKey) is { } key)
-                {
-                    yield return new LedgerChange(key.Period, key.StationCode, TimestampOf(row));
-                }
-            }
+            yield return change;
+        }
+    }
 
-            yield break;
+    /// <summary>The change rows written since <paramref name="since"/>: the minutes' partitions from a little before it on, in key order, a range the service seeks to.</summary>
+    private async IAsyncEnumerable<LedgerChange> RecordedChangesAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var window = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {MinuteOf(since - ClockSkew)} and PartitionKey le {LastMinute} and Timestamp ge {since.ToUniversalTime()}");
+        await foreach (var row in changes.QueryAsync<TableEntity>(window, select: KeysAndTime, cancellationToken: cancellationToken))
+        {
+            if (ParseChangeKey(row.RowKey) is { } key)
+            {
+                yield return new LedgerChange(key.Period, key.StationCode, TimestampOf(row));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every entry, or (before the changes table covers <paramref name="since"/>) those whose own Timestamp, the
+    /// service's write time, is since then: a scan of the table on the service's side. Only the keys and the time come
+    /// back, not the JSON. An entry with a later change row (its last write's, a moment after it) is given that row's
+    /// time, the time the next build's listing of the changes table gives: a build after this one then knows it for
+    /// what this one saw (LedgerRecentChanges). The rows (about a day of them) are read first; a row whose entry the
+    /// scan does not return (written before <paramref name="since"/>, marked changed after) is listed as well.
+    /// </summary>
+    private async IAsyncEnumerable<LedgerChange> ScanAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<(Period, string), DateTimeOffset>();
+        var recorded = since is { } r
+            ? TableClient.CreateQueryFilter($"PartitionKey le {LastMinute} and Timestamp ge {r.ToUniversalTime()}")
+            : TableClient.CreateQueryFilter($"PartitionKey le {LastMinute}");
+        await foreach (var row in changes.QueryAsync<TableEntity>(recorded, select: KeysAndTime, cancellationToken: cancellationToken))
+        {
+            if (ParseChangeKey(row.RowKey) is { } key && (!rows.TryGetValue(key, out var seen) || seen < TimestampOf(row)))
+            {
+                rows[key] = TimestampOf(row);
+            }
         }
 
-        // Every entry, or (before the changes table covers `since`) the entries' own Timestamp, the service's write
-        // time: a scan of the table on the service's side. Only the keys and the time come back, not the JSON.
         var filter = since is { } t ? TableClient.CreateQueryFilter($"Timestamp ge {t.ToUniversalTime()}") : null;
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: KeysAndTime, cancellationToken: cancellationToken))
         {
             if (Period.TryParse(entity.PartitionKey, out var period))
             {
-                yield return new LedgerChange(period, entity.RowKey, TimestampOf(entity));
+                var written = TimestampOf(entity);
+                yield return new LedgerChange(period, entity.RowKey,
+                    rows.Remove((period, entity.RowKey), out var row) && row > written ? row : written);
             }
+        }
+
+        foreach (var ((period, station), at) in rows)
+        {
+            yield return new LedgerChange(period, station, at);
         }
     }
 

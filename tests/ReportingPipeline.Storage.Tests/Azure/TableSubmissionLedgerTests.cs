@@ -36,6 +36,25 @@ public sealed class TableSubmissionLedgerTests(AzuriteFixture azurite) : Submiss
     }
 
     [Fact]
+    public async Task ListChangesAsync_EveryEntry_GivesTheTimesTheChangesTableGives()
+    {
+        var start = await StartAsync(Ledger);
+        Assert.True(await Ledger.TryAddAsync(Entry(new Period(2024, 3), "ST001", uploads: 1)));
+        var etag = (await Ledger.GetAsync(new Period(2024, 3), "ST001"))!.ETag;
+        Assert.True(await Ledger.TryReplaceAsync(Entry(new Period(2024, 3), "ST001", uploads: 2), etag));
+        Assert.True(await Ledger.TryAddAsync(Entry(new Period(2024, 4), "ST002", uploads: 1)));
+
+        // A full listing and the next build's listing of the changes give each write the same time: the build after
+        // a full one knows the writes it saw (the change row's, a moment after the entry's own Timestamp).
+        var everything = await Ledger.ListChangesAsync().ToListAsync();
+        var listed = await Ledger.ListChangesAsync(start).ToListAsync();
+
+        Assert.Equal(everything.OrderBy(c => c.StationCode), listed.OrderBy(c => c.StationCode));
+        var entryTime = (await azurite.TableService().GetTableClient(_tableName).GetEntityAsync<TableEntity>("2024-03", "ST001")).Value.Timestamp;
+        Assert.True(everything.Single(c => c.StationCode == "ST001").ChangedAt >= entryTime);
+    }
+
+    [Fact]
     public async Task ListChangesAsync_LedgerWrittenBeforeItsChangesTable_ReadsTheLedgerForTheGrace()
     {
         // A version that kept no change rows (its rows go elsewhere) wrote the first entry.
