@@ -50,6 +50,7 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     /// <summary>How much later than its forgetting point the coverage must be worth dropping change rows for: about hourly.</summary>
     public static readonly TimeSpan ForgetStep = TimeSpan.FromHours(1);
 
+
     private const string PartsProperty = "entry_parts";
     private const string PartPrefix = "entry_";
     private const string CurrentVersionProperty = "current_version";
@@ -69,8 +70,10 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile bool _ensured;
 
-    // What this process last knew of the coverage: ForgetChangesBeforeAsync needs no call while it is recent.
+    // What this process last knew of the coverage: ForgetChangesBeforeAsync needs no call while it is recent, unless
+    // its last call left rows to drop.
     private DateTimeOffset? _coveredFrom;
+    private bool _rowsLeft;
 
     /// <summary>The ledger in <paramref name="tableName"/> and its changes in <see cref="ChangesTableOf"/> of it.</summary>
     public TableSubmissionLedger(TableServiceClient service, string tableName, TimeProvider? time = null)
@@ -83,6 +86,13 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     /// trusted: a deployment may still run writers that record no change rows for a while.
     /// </summary>
     public TimeSpan OldWritersGrace { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The most change rows one <see cref="ForgetChangesBeforeAsync"/> drops (5,000: 50 transactions): it runs at the
+    /// end of a build, before the build's Power BI refresh is asked for; rows left over are dropped by the next calls,
+    /// and no listing since the coverage reads them.
+    /// </summary>
+    public int MaxForgottenAtOnce { get; init; } = 5_000;
 
     /// <summary>The table that holds a ledger's changes (table names are letters and digits).</summary>
     public static string ChangesTableOf(string ledgerTable) => ledgerTable + "Changes";
@@ -211,13 +221,14 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
 
     /// <summary>
     /// Moves the coverage to <paramref name="before"/> first (a listing since an earlier time then reads the
-    /// entries), then deletes the change rows of the minutes before it, less <see cref="ClockSkew"/>: a partition
-    /// at a time, in transactions of up to 100 rows, four partitions side by side. Called after every build, it
-    /// does something about once an hour (<see cref="ForgetStep"/>).
+    /// entries), then deletes the change rows of the minutes before the coverage, less <see cref="ClockSkew"/>: a partition
+    /// at a time, in transactions of up to 100 rows, four partitions side by side, at most <see cref="MaxForgottenAtOnce"/>.
+    /// Called after every build, it does something about once an hour (<see cref="ForgetStep"/>), or at the next call
+    /// while rows are left over.
     /// </summary>
     public async Task ForgetChangesBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        if (_coveredFrom is { } known && before - known < ForgetStep)
+        if (!_rowsLeft && _coveredFrom is { } known && before - known < ForgetStep)
         {
             return;
         }
@@ -230,25 +241,29 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
         }
 
         _coveredFrom = from;
-        if (before - from < ForgetStep)
+        if (before - from >= ForgetStep)
+        {
+            try
+            {
+                row[CoveredFromProperty] = before;
+                await changes.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                _coveredFrom = from = before;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                _coveredFrom = null; // another build moved it meanwhile: it drops the rows
+                return;
+            }
+        }
+        else if (!_rowsLeft)
         {
             return;
         }
 
-        try
-        {
-            row[CoveredFromProperty] = before;
-            await changes.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
-            _coveredFrom = before;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            _coveredFrom = null; // another build moved it meanwhile: it drops the rows
-            return;
-        }
-
-        var old = TableClient.CreateQueryFilter($"PartitionKey lt {MinuteOf(before - ClockSkew)}");
+        // The rows of the minutes before the coverage, less the skew a listing since it reads back to.
+        var old = TableClient.CreateQueryFilter($"PartitionKey lt {MinuteOf(from - ClockSkew)}");
         var byMinute = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        var taken = 0;
         await foreach (var change in changes.QueryAsync<TableEntity>(old, select: Keys, cancellationToken: cancellationToken))
         {
             if (!byMinute.TryGetValue(change.PartitionKey, out var rows))
@@ -257,8 +272,13 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
             }
 
             rows.Add(change);
+            if (++taken == MaxForgottenAtOnce)
+            {
+                break;
+            }
         }
 
+        _rowsLeft = taken == MaxForgottenAtOnce;
         await Parallel.ForEachAsync(byMinute.Values.SelectMany(rows => rows.Chunk(100)),
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (rows, ct) =>

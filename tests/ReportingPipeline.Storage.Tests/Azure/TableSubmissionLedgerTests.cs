@@ -105,6 +105,29 @@ public sealed class TableSubmissionLedgerTests(AzuriteFixture azurite) : Submiss
     }
 
     [Fact]
+    public async Task ForgetChangesBeforeAsync_MoreRowsThanOneCallDrops_TheNextCallsDropTheRest()
+    {
+        var service = azurite.TableService();
+        var earlier = new TableSubmissionLedger(service, _tableName, new ShiftedTime(TimeSpan.FromHours(-3)));
+        foreach (var station in new[] { "ST001", "ST002", "ST003", "ST004", "ST005" })
+        {
+            Assert.True(await earlier.TryAddAsync(Entry(new Period(2024, 3), station, uploads: 1)));
+        }
+
+        var ledger = new TableSubmissionLedger(service, _tableName) { MaxForgottenAtOnce = 2 };
+        var before = DateTimeOffset.UtcNow.AddHours(-1);
+        int Left() => Changes.Query<TableEntity>(e => e.PartitionKey != "coverage").Count();
+
+        await ledger.ForgetChangesBeforeAsync(before);
+        Assert.Equal(3, Left());
+        await ledger.ForgetChangesBeforeAsync(before);
+        Assert.Equal(1, Left());
+        await ledger.ForgetChangesBeforeAsync(before);
+        Assert.Equal(0, Left());
+        Assert.Equal(5, (await ledger.ListChangesAsync(before.AddMinutes(-1)).ToListAsync()).Count);
+    }
+
+    [Fact]
     public async Task GetAsync_StationCodeWithSlash_IsRefused()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Ledger.GetAsync(new Period(2024, 3), "ST/001"));
