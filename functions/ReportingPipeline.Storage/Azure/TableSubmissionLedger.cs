@@ -88,11 +88,11 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     public TimeSpan OldWritersGrace { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// The most change rows one <see cref="ForgetChangesBeforeAsync"/> drops (5,000: 50 transactions): it runs at the
-    /// end of a build, before the build's Power BI refresh is asked for; rows left over are dropped by the next calls,
-    /// and no listing since the coverage reads them.
+    /// The most change rows one <see cref="ForgetChangesBeforeAsync"/> drops (1,000: ten transactions, four at a time):
+    /// it runs at the end of a build, before the build's Power BI refresh is asked for; rows left over are dropped by
+    /// the next builds' calls (at least four an hour, with the timer's), and no listing since the coverage reads them.
     /// </summary>
-    public int MaxForgottenAtOnce { get; init; } = 5_000;
+    public int MaxForgottenAtOnce { get; init; } = 1_000;
 
     /// <summary>The table that holds a ledger's changes (table names are letters and digits).</summary>
     public static string ChangesTableOf(string ledgerTable) => ledgerTable + "Changes";
