@@ -50,7 +50,6 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     /// <summary>How much later than its forgetting point the coverage must be worth dropping change rows for: about hourly.</summary>
     public static readonly TimeSpan ForgetStep = TimeSpan.FromHours(1);
 
-
     private const string PartsProperty = "entry_parts";
     private const string PartPrefix = "entry_";
     private const string CurrentVersionProperty = "current_version";
