@@ -87,7 +87,7 @@ public interface ISubmissionLedger
     /// <summary>
     /// Lists the entry among the changes again, as if written now: for an upload that an earlier attempt recorded
     /// but may have left before its change was (a redelivered event). A store whose changes are its entries' own
-    /// write times has nothing to do.
+    /// write times writes the entry again, unchanged.
     /// </summary>
     Task MarkChangedAsync(Period period, string stationCode, CancellationToken cancellationToken = default);
 
