@@ -233,8 +233,7 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
         }
 
         await EnsureTableAsync(cancellationToken);
-        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, cancellationToken: cancellationToken);
-        if (!coverage.HasValue || coverage.Value is not { } row || row.GetDateTimeOffset(CoveredFromProperty) is not { } from)
+        if (await ReadCoverageAsync(cancellationToken) is not { } row || row.GetDateTimeOffset(CoveredFromProperty) is not { } from)
         {
             return;
         }
@@ -244,8 +243,7 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
         {
             try
             {
-                row[CoveredFromProperty] = before;
-                await changes.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await changes.UpdateEntityAsync(new TableEntity(CoverageKey, CoverageKey) { [CoveredFromProperty] = before }, row.ETag, TableUpdateMode.Merge, cancellationToken);
                 _coveredFrom = from = before;
             }
             catch (RequestFailedException e) when (e.Status == 412)
@@ -298,9 +296,9 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
     }
 
     /// <summary>The minute a change row of a write at <paramref name="at"/> (by the writer's clock) is kept under.</summary>
-    internal static string MinuteOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    private static string MinuteOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
-    internal static string ChangeKeyOf(Period period, string stationCode) => period.ToString() + "_" + stationCode;
+    private static string ChangeKeyOf(Period period, string stationCode) => period.ToString() + "_" + stationCode;
 
     private static (Period Period, string StationCode)? ParseChangeKey(string rowKey)
     {
@@ -313,9 +311,15 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
 
     private async Task<DateTimeOffset?> CoveredFromAsync(CancellationToken cancellationToken)
     {
-        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, [CoveredFromProperty], cancellationToken);
-        _coveredFrom = coverage.HasValue ? coverage.Value?.GetDateTimeOffset(CoveredFromProperty) : null;
+        _coveredFrom = (await ReadCoverageAsync(cancellationToken))?.GetDateTimeOffset(CoveredFromProperty);
         return _coveredFrom;
+    }
+
+    /// <summary>The changes table's coverage row (its time and ETag), or null when it has none yet.</summary>
+    private async Task<TableEntity?> ReadCoverageAsync(CancellationToken cancellationToken)
+    {
+        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, [CoveredFromProperty], cancellationToken);
+        return coverage.HasValue ? coverage.Value : null;
     }
 
     /// <summary>
@@ -331,8 +335,7 @@ public sealed class TableSubmissionLedger(TableClient table, TableClient changes
 
         await table.CreateIfNotExistsAsync(cancellationToken);
         await changes.CreateIfNotExistsAsync(cancellationToken);
-        var coverage = await changes.GetEntityIfExistsAsync<TableEntity>(CoverageKey, CoverageKey, [CoveredFromProperty], cancellationToken);
-        if (!coverage.HasValue)
+        if (await ReadCoverageAsync(cancellationToken) is null)
         {
             var anyEntry = false;
             await foreach (var page in table.QueryAsync<TableEntity>(select: Keys, maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
