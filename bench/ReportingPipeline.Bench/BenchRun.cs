@@ -158,7 +158,8 @@ internal static class BenchRun
                 var af = await TryChildAsync(["functions-freshness", "--dataset", burst, "--scale", scale.ToString(), "--months", months,
                     "--uploads", settings.FreshnessUploads.ToString(CultureInfo.InvariantCulture), "--history", national ? "burst" : "all"]);
                 rows.Add(FreshnessRow(af, "Functions app on Azurite", scale, settings.FreshnessUploads, af is null ? "" :
-                    Invariant($"{af.Figure("concurrency"):0} ingests at a time (host.json, one instance), queue polled up to every {af.Figure("max_polling_s"):0} s, requests delayed {af.Figure("request_delay_s"):0} s, timers not invoked; Azurite's cpu not counted; ")
+                    Invariant($"{af.Figure("concurrency"):0} ingests at a time (host.json, one instance), queue polled up to every {af.Figure("max_polling_s"):0} s, requests delayed {af.Figure("request_delay_s"):0} s, timers not invoked; ")
+                    + Invariant($"cpu while ingesting: ours {af.Figure("cpu_intake_s"):0.0} s, Azurite's {af.Figure("azurite_cpu_intake_s"):0.0} s; Azurite's cpu to settled {af.Figure("azurite_cpu_s"):0.0} s; ")
                     + (af.Figure("history_of_burst_only") > 0 ? Invariant($"a year staged for the burst's stations only ({af.Figure("staged_station_months"):0} station-months, {af.Figure("staged_files"):0} files); ") : "")
                     + Invariant($"staged in {af.Figure("staged_s"):0} s, first build {af.Figure("first_build_s"):0.0} s; load before {load}")));
             }

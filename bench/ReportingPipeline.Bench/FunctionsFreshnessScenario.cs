@@ -26,7 +26,7 @@ namespace ReportingPipeline.Bench;
 
 /// <summary>
 /// <c>child functions-freshness --dataset DIR [--scale guangdong] [--months 12] [--uploads 2000] [--concurrency N]
-/// [--max-delay S] [--history all|burst] [--trace]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions
+/// [--max-delay S] [--history all|burst] [--trace] [--count-requests]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions
 /// app, on a private Azurite. The app is built as <c>Program.cs</c> builds it (<see cref="FunctionsAppBuilderExtensions.AddReportingPipelineFunctions"/>,
 /// storage, ledger and the build-request queue all on Azurite), and its function classes are called as the Functions host
 /// calls them (no host can run here): each upload's BlobCreated event invokes <see cref="IngestSubmission"/> as soon as
@@ -133,7 +133,16 @@ internal static class FunctionsFreshnessScenario
             var builds = new ConcurrentBag<Task>();
             var poller = Task.Run(() => PollAsync(app, queue, hostJson.QueueMaxPollingInterval, builds, stop.Token));
 
+            using var requests = options.ContainsKey("count-requests")
+                ? new StorageRequestCounter(new Dictionary<int, string> { [azurite.BlobPort] = "blob", [azurite.QueuePort] = "queue", [azurite.TablePort] = "table" })
+                : null;
+            if (requests is not null)
+            {
+                requests.Counting = true;
+            }
+
             var timed = new Timed();
+            var azuriteCpuAtStart = azurite.ProcessorTime;
             var written = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, _) in uploads)
             {
@@ -146,6 +155,13 @@ internal static class FunctionsFreshnessScenario
             events.Writer.Complete();
             var writeSeconds = timed.Elapsed;
             await Task.WhenAll(ingests);
+            var azuriteCpuIntake = (azurite.ProcessorTime - azuriteCpuAtStart).TotalSeconds;
+            var cpuIntake = timed.CpuSeconds;
+            if (requests is not null)
+            {
+                requests.Counting = false;
+                await Console.Error.WriteLineAsync($"Storage requests while ingesting {uploads.Count} uploads (the bench's own uploads and the queue poller's included):{Environment.NewLine}{requests.Report(uploads.Count)}");
+            }
 
             // Settled: every upload recorded, no request pending or building, and a build that started after the last of
             // them has finished.
@@ -154,6 +170,7 @@ internal static class FunctionsFreshnessScenario
                 TimeSpan.FromMinutes(20), "the burst's builds");
 
             var settled = timed.Elapsed;
+            var azuriteCpu = (azurite.ProcessorTime - azuriteCpuAtStart).TotalSeconds;
             await stop.CancelAsync();
             await poller;
             await Task.WhenAll(builds);
@@ -183,6 +200,9 @@ internal static class FunctionsFreshnessScenario
             figures["staged_files"] = history.Staged;
             figures["history_of_burst_only"] = historyOf is null ? 0 : 1;
             figures["first_build_s"] = firstBuild;
+            figures["azurite_cpu_s"] = azuriteCpu;
+            figures["azurite_cpu_intake_s"] = azuriteCpuIntake;
+            figures["cpu_intake_s"] = cpuIntake;
             return timed.Stop("functions-freshness", figures);
         }
         finally

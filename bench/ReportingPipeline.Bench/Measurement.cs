@@ -49,6 +49,9 @@ internal sealed class Timed
 
     public double Elapsed => _clock.Elapsed.TotalSeconds;
 
+    /// <summary>The processor time of this process since the start (all threads).</summary>
+    public double CpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+
     public Measurement Stop(string scenario, Dictionary<string, double> figures) =>
         new(scenario, _clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart, Measurement.PeakWorkingSet(), figures);
 }

@@ -51,6 +51,20 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
 
     public BlobServiceClient BlobService() => new(ConnectionString);
 
+    /// <summary>
+    /// The processor time Azurite (one Node.js process) has used so far: what a benchmark on the same machine spends in
+    /// the emulator, beside its own process's.
+    /// </summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            var process = _process ?? throw new InvalidOperationException("Azurite has not been started.");
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public TableServiceClient TableService() => new(ConnectionString);
 
     /// <summary>
