@@ -4,13 +4,15 @@ using ReportingPipeline.Core.Ports;
 namespace ReportingPipeline.Testing;
 
 /// <summary>
-/// A blob store that records what goes through it: every blob opened for reading (<see cref="OpenedIn"/>) and every
-/// change, as "write container/name", "create ...", "delete ..." (<see cref="Changes"/>).
+/// A blob store that records what goes through it: every blob opened for reading (<see cref="OpenedIn"/>), every
+/// change, as "write container/name", "create ...", "delete ..." (<see cref="Changes"/>), and every call that only
+/// asks, as "properties container/name" and "list container/prefix" (<see cref="Lookups"/>): each a storage request in Azure.
 /// </summary>
 public sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
 {
     private readonly ConcurrentQueue<(string Container, string Name)> _opened = new();
     private readonly List<string> _changes = [];
+    private readonly ConcurrentQueue<string> _lookups = new();
 
     public IReadOnlyList<string> Changes
     {
@@ -23,10 +25,17 @@ public sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
         }
     }
 
+    /// <summary>The properties read and the listings asked for, in order.</summary>
+    public IReadOnlyList<string> Lookups => [.. _lookups];
+
     /// <summary>The names opened for reading in <paramref name="container"/>, in order.</summary>
     public IReadOnlyList<string> OpenedIn(string container) => [.. _opened.Where(o => o.Container == container).Select(o => o.Name)];
 
-    public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetItemAsync(container, name, cancellationToken);
+    public Task<BlobItem?> GetItemAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        _lookups.Enqueue($"properties {container}/{name}");
+        return inner.GetItemAsync(container, name, cancellationToken);
+    }
 
     public Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken = default)
     {
@@ -54,7 +63,11 @@ public sealed class RecordingBlobStore(IBlobStore inner) : IBlobStore
         return inner.TryCreateAsync(container, name, content, contentType, cancellationToken);
     }
 
-    public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, cancellationToken);
+    public IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", CancellationToken cancellationToken = default)
+    {
+        _lookups.Enqueue($"list {container}/{prefix}");
+        return inner.ListAsync(container, prefix, cancellationToken);
+    }
 
     public Task<IAsyncDisposable?> TryAcquireLockAsync(string container, string name, CancellationToken cancellationToken = default) => inner.TryAcquireLockAsync(container, name, cancellationToken);
 

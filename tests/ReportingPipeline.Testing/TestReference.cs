@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text;
+using ReportingPipeline.Core.Intake;
+using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Core.Reference;
 
 namespace ReportingPipeline.Testing;
@@ -38,4 +42,23 @@ public static class TestReference
             new Station(OtherStationCode, "岭南街社工站", "广州市荔湾区启创社会工作服务中心", new DateOnly(2021, 3, 1), new DateOnly(2024, 6, 30)),
         ],
         fingerprint: "test-reference");
+
+    /// <summary>Writes <paramref name="reference"/> into the store's <c>reference</c> container as the two CSV files a programme office uploads.</summary>
+    public static async Task WriteAsync(IBlobStore store, ReferenceData reference)
+    {
+        var regions = new StringBuilder("code,name,level,parent_code\n");
+        foreach (var r in reference.Regions)
+        {
+            regions.Append(CultureInfo.InvariantCulture, $"{r.Code},{r.Name},{r.Level.ToString().ToLowerInvariant()},{r.ParentCode}\n");
+        }
+
+        var stations = new StringBuilder("station_code,name,operator,opened_on,closed_on\n");
+        foreach (var s in reference.Stations)
+        {
+            stations.Append(CultureInfo.InvariantCulture, $"{s.StationCode},{s.Name},{s.Operator},{s.OpenedOn:yyyy-MM-dd},{s.ClosedOn:yyyy-MM-dd}\n");
+        }
+
+        await store.WriteAsync(Containers.Reference, ReferenceStore.RegionsFile, new MemoryStream(Encoding.UTF8.GetBytes(regions.ToString())), "text/csv");
+        await store.WriteAsync(Containers.Reference, ReferenceStore.StationsFile, new MemoryStream(Encoding.UTF8.GetBytes(stations.ToString())), "text/csv");
+    }
 }

@@ -8,7 +8,8 @@ public sealed class ReferenceUnavailableException(string message) : Exception(me
 
 /// <summary>
 /// Loads <c>reference/regions.csv</c> and <c>reference/stations.csv</c> from the blob store, checks them, and
-/// keeps the result until either blob changes.
+/// keeps the result until either blob changes. Whether they changed is asked at every call (every upload's intake) with
+/// one listing of the container, a storage call where reading both blobs' properties took two.
 /// </summary>
 public sealed class ReferenceStore(IBlobStore store)
 {
@@ -20,8 +21,19 @@ public sealed class ReferenceStore(IBlobStore store)
 
     public async Task<ReferenceData> GetAsync(CancellationToken cancellationToken = default)
     {
-        var regions = await store.GetItemAsync(Containers.Reference, RegionsFile, cancellationToken);
-        var stations = await store.GetItemAsync(Containers.Reference, StationsFile, cancellationToken);
+        BlobItem? regions = null, stations = null;
+        await foreach (var item in store.ListAsync(Containers.Reference, cancellationToken: cancellationToken))
+        {
+            if (item.Name == RegionsFile)
+            {
+                regions = item;
+            }
+            else if (item.Name == StationsFile)
+            {
+                stations = item;
+            }
+        }
+
         if (regions is null || stations is null)
         {
             throw new ReferenceUnavailableException($"The reference container must hold {RegionsFile} and {StationsFile}.");

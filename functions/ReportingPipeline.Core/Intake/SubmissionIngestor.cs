@@ -53,11 +53,18 @@ public sealed class SubmissionIngestor(
             return await RejectUnaddressableAsync(blobName, cancellationToken);
         }
 
-        // The blob's properties are read once for the catch-up and the ingest, unless earlier uploads were ingested in
-        // between (then they are read again, as of now).
-        var item = await store.GetItemAsync(Containers.Submissions, blobName, cancellationToken);
-        var caughtUp = item is not null && SubmissionPath.TryParse(blobName, out var path)
-            ? await CatchUpEarlierUploadsAsync(path, item, blobName, cancellationToken)
+        if (!SubmissionPath.TryParse(blobName, out var path))
+        {
+            return await IngestOneAsync(blobName, null, cancellationToken);
+        }
+
+        // One listing of the station-month's uploads gives both the earlier uploads to catch up on and this blob's
+        // properties (a storage call fewer than reading them apart). They serve the ingest too, unless earlier uploads
+        // were ingested in between (then they are read again, as of now).
+        var uploads = await store.ListAsync(Containers.Submissions, $"{path.Period}/{path.StationCode}/", cancellationToken).ToListAsync(cancellationToken);
+        var item = uploads.Find(u => u.Name == blobName);
+        var caughtUp = item is not null
+            ? await CatchUpEarlierUploadsAsync(path, item, uploads, blobName, cancellationToken)
             : (Ingested: false, MartsAffected: false);
         var result = await IngestOneAsync(blobName, caughtUp.Ingested ? null : item, cancellationToken);
         return caughtUp.MartsAffected ? result with { MartsAffected = true } : result;
@@ -115,17 +122,10 @@ public sealed class SubmissionIngestor(
     /// station-month's uploads created before this one that the ledger does not know yet are ingested first. A failure
     /// there is left to that blob's own event, so one broken upload never blocks a later one.
     /// </summary>
-    private async Task<(bool Ingested, bool MartsAffected)> CatchUpEarlierUploadsAsync(SubmissionPath path, BlobItem item, string blobName, CancellationToken cancellationToken)
+    /// <param name="uploads">The station-month's folder as listed just now.</param>
+    private async Task<(bool Ingested, bool MartsAffected)> CatchUpEarlierUploadsAsync(SubmissionPath path, BlobItem item, IReadOnlyList<BlobItem> uploads, string blobName, CancellationToken cancellationToken)
     {
-        var earlier = new List<BlobItem>();
-        await foreach (var other in store.ListAsync(Containers.Submissions, $"{path.Period}/{path.StationCode}/", cancellationToken))
-        {
-            if (SubmissionPath.TryParse(other.Name, out _) && UploadOrder.IsBefore(other, item))
-            {
-                earlier.Add(other);
-            }
-        }
-
+        var earlier = uploads.Where(other => SubmissionPath.TryParse(other.Name, out _) && UploadOrder.IsBefore(other, item)).ToList();
         if (earlier.Count == 0)
         {
             return (false, false);

@@ -186,6 +186,22 @@ public sealed class SubmissionIngestorTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task IngestAsync_OneUpload_ListsItsStationMonthAndTheReferenceOnceEach_ReadsNoPropertiesApart()
+    {
+        await SeedReferenceAsync();
+        var name = await UploadAsync("first.json", Json(seed: 1), Now.AddDays(-2));
+        var store = new RecordingBlobStore(_store);
+        var ingestor = new SubmissionIngestor(store, _ledger, new ReferenceStore(store), new Clock(Now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
+
+        var result = await ingestor.IngestAsync(name);
+
+        // Each lookup is a storage request in Azure, on every upload: the listing that finds earlier uploads to catch up
+        // on also gives this one's size and upload time, and the reference's versions come from one listing.
+        Assert.Equal(1, result.Report.Version);
+        Assert.Equal([$"list {Containers.Submissions}/{March}/{TestReference.StationCode}/", $"list {Containers.Reference}/"], store.Lookups);
+    }
+
     public void Dispose() => _ledgerFolder.Delete(recursive: true);
 
     private SubmissionIngestor Ingestor(IntakeOptions? options = null) =>
@@ -210,24 +226,7 @@ public sealed class SubmissionIngestorTests : IDisposable
         return name;
     }
 
-    private async Task SeedReferenceAsync()
-    {
-        var reference = TestReference.Create();
-        var regions = new StringBuilder("code,name,level,parent_code\n");
-        foreach (var r in reference.Regions)
-        {
-            regions.Append(CultureInfo.InvariantCulture, $"{r.Code},{r.Name},{r.Level.ToString().ToLowerInvariant()},{r.ParentCode}\n");
-        }
-
-        var stations = new StringBuilder("station_code,name,operator,opened_on,closed_on\n");
-        foreach (var s in reference.Stations)
-        {
-            stations.Append(CultureInfo.InvariantCulture, $"{s.StationCode},{s.Name},{s.Operator},{s.OpenedOn:yyyy-MM-dd},{s.ClosedOn:yyyy-MM-dd}\n");
-        }
-
-        await _store.WriteAsync(Containers.Reference, ReferenceStore.RegionsFile, new MemoryStream(Encoding.UTF8.GetBytes(regions.ToString())), "text/csv");
-        await _store.WriteAsync(Containers.Reference, ReferenceStore.StationsFile, new MemoryStream(Encoding.UTF8.GetBytes(stations.ToString())), "text/csv");
-    }
+    private Task SeedReferenceAsync() => TestReference.WriteAsync(_store, TestReference.Create());
 
     private sealed class Clock(DateTimeOffset now) : TimeProvider
     {
