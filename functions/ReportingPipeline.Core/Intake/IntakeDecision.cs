@@ -50,13 +50,14 @@ public static class IntakeDecider
                 : (validation.Warnings > 0 ? SubmissionStatus.AcceptedWithWarnings : SubmissionStatus.Accepted, highestVersion + 1);
 
         var onTime = deadline.IsOnTime(upload.Period, upload.ReceivedAt);
+        var isNewVersion = status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings;
         var record = new UploadRecord(
             upload.BlobName, upload.Sha256, upload.Bytes, upload.ReceivedAt, processedAt,
-            status, version, onTime, validation.Errors, validation.Warnings, processedBy);
+            status, version, onTime, validation.Errors, validation.Warnings, processedBy,
+            isNewVersion && validation.Submission is { } submission ? MonthCountTotals.Sum(submission) : null);
         // "A later upload supersedes the earlier one" is about upload time: an accepted upload processed after a later
         // one (events out of order) gets the next version number but does not displace the later upload as current.
         var supersedes = entry.Current is not { } currentUpload || upload.ReceivedAt >= currentUpload.ReceivedAt;
-        var isNewVersion = status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings;
         var next = entry with
         {
             CurrentVersion = isNewVersion && supersedes ? version!.Value : entry.CurrentVersion,

@@ -71,8 +71,8 @@ public sealed class IntakeJudge(IntakeOptions options)
             ? SubmissionFileReader.TooLarge(fileName, size ?? content.Size, Options.Limits)
             : SubmissionFileReader.Read(new MemoryStream(content.Bytes, writable: false), fileName, Options.Limits);
 
-    /// <summary>Validate: the rule catalogue against the reference and the station's recent accepted months (<paramref name="history"/>, newest first).</summary>
-    public static ValidationResult Validate(RawSubmission raw, ReferenceData reference, string? stationCode, Period? period, DateTimeOffset receivedAt, IReadOnlyList<Submission> history) =>
+    /// <summary>Validate: the rule catalogue against the reference and the station's recent accepted months' totals (<paramref name="history"/>).</summary>
+    public static ValidationResult Validate(RawSubmission raw, ReferenceData reference, string? stationCode, Period? period, DateTimeOffset receivedAt, IReadOnlyList<MonthCountTotals> history) =>
         SubmissionValidator.Validate(raw, new ValidationContext(reference, stationCode, period, receivedAt, history));
 
     /// <summary>Decide (pure): status, version and on-time against the station-month's ledger entry as it is now.</summary>

@@ -229,27 +229,38 @@ public sealed class SubmissionIngestor(
     }
 
     /// <summary>
-    /// The station's accepted submissions of the months before this one, newest first. The months are looked up at once:
-    /// each is a ledger read and a staged file's read, which on Azure Storage are round trips, and one after the other
-    /// they were most of an upload's wait.
+    /// The count totals of the station's accepted submissions of the months before this one. The months are looked up at
+    /// once: each is a ledger read (and for an entry recorded before the ledger kept totals, a staged file's read), which
+    /// on Azure Storage are round trips, and one after the other they were most of an upload's wait.
     /// </summary>
-    private async Task<IReadOnlyList<Submission>> LoadHistoryAsync(SubmissionPath path, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<MonthCountTotals>> LoadHistoryAsync(SubmissionPath path, CancellationToken cancellationToken)
     {
         var months = Enumerable.Range(1, options.HistoryMonths)
             .Select(i => path.Period.Add(-i))
             .TakeWhile(period => period >= Period.ProgrammeStart)
-            .Select(period => AcceptedSubmissionAsync(period, path.StationCode, cancellationToken));
+            .Select(period => AcceptedTotalsAsync(period, path.StationCode, cancellationToken));
         var found = await Task.WhenAll(months);
-        return [.. found.OfType<Submission>()];
+        return [.. found.OfType<MonthCountTotals>()];
     }
 
-    /// <summary>The station's current accepted submission of <paramref name="period"/>, if it has one.</summary>
-    private async Task<Submission?> AcceptedSubmissionAsync(Period period, string stationCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// The count totals of the station's current accepted submission of <paramref name="period"/>, if it has one: kept
+    /// with its upload in the ledger, or summed from its staged file when the upload was recorded before they were.
+    /// </summary>
+    private async Task<MonthCountTotals?> AcceptedTotalsAsync(Period period, string stationCode, CancellationToken cancellationToken)
     {
-        var entry = await ledger.GetAsync(period, stationCode, cancellationToken);
-        return entry?.Entry.Current is { } current
-            && await StagedSubmission.ReadAsync(store, period, stationCode, current.Sha256, cancellationToken) is { Submission: { } submission }
-            ? submission
+        if ((await ledger.GetAsync(period, stationCode, cancellationToken))?.Entry.Current is not { } current)
+        {
+            return null;
+        }
+
+        if (current.CountTotals is { } totals)
+        {
+            return new MonthCountTotals(period, stationCode, totals);
+        }
+
+        return await StagedSubmission.ReadAsync(store, period, stationCode, current.Sha256, cancellationToken) is { Submission: { } submission }
+            ? MonthCountTotals.Of(submission)
             : null;
     }
 

@@ -16,6 +16,12 @@ public enum SubmissionStatus
 /// <param name="BlobName">The blob's full name in <c>submissions</c>.</param>
 /// <param name="Version">The accepted version this upload became (or, for a duplicate, the version it repeats); null when rejected.</param>
 /// <param name="ProcessedBy">The host that processed it (machine and process), for the audit trail.</param>
+/// <param name="CountTotals">
+/// For an accepted upload, what it reported in sum: every count field totalled over its rows
+/// (<see cref="Validation.MonthCountTotals"/>, keyed <c>{section}.{field}</c>), which the outlier rule compares later months
+/// with. Null for an upload not accepted, and for one recorded before the ledger kept them (its staged file has them).
+/// Compared by reference in the record's equality, like <see cref="LedgerEntry.Uploads"/>.
+/// </param>
 public sealed record UploadRecord(
     string BlobName,
     string Sha256,
@@ -27,7 +33,8 @@ public sealed record UploadRecord(
     bool OnTime,
     int Errors,
     int Warnings,
-    string ProcessedBy);
+    string ProcessedBy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, long>? CountTotals = null);
 
 /// <summary>
 /// The ledger's row for one station and month: its current accepted version (0 = none yet) and every

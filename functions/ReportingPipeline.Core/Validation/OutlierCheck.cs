@@ -15,14 +15,14 @@ internal static class OutlierCheck
     internal const long Factor = 3;
     internal const long Floor = 50;
 
-    public static void Check(IReadOnlyDictionary<SectionDefinition, ParsedSection> sections, SubmissionHeader header, IReadOnlyList<Submission> history, List<ValidationIssue> issues)
+    public static void Check(IReadOnlyDictionary<SectionDefinition, ParsedSection> sections, SubmissionHeader header, IReadOnlyList<MonthCountTotals> history, List<ValidationIssue> issues)
     {
         var months = history
-            .Where(h => header.Station is null || h.Station.StationCode == header.Station.StationCode)
-            .Where(h => header.Period is not { } period || h.Station.Period < period)
-            .OrderByDescending(h => h.Station.Period)
+            .Where(h => header.Station is null || h.StationCode == header.Station.StationCode)
+            .Where(h => header.Period is not { } period || h.Period < period)
+            .OrderByDescending(h => h.Period)
             .Take(HistoryMonths)
-            .Select(SubmissionMapper.CountTotals)
+            .Select(h => h.Totals)
             .ToList();
         if (months.Count < MinHistoryMonths)
         {
@@ -41,7 +41,8 @@ internal static class OutlierCheck
                 }
 
                 var total = values.Sum();
-                var past = months.Where(m => m.ContainsKey((section.Key, field.Key))).Select(m => m[(section.Key, field.Key)]).ToList();
+                var key = MonthCountTotals.KeyOf(section, field);
+                var past = months.Where(m => m.ContainsKey(key)).Select(m => m[key]).ToList();
                 if (past.Count < MinHistoryMonths)
                 {
                     continue;

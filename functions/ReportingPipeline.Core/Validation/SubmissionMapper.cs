@@ -22,26 +22,4 @@ internal static class SubmissionMapper
             Records<HotlineRecord>(SubmissionContract.Hotline),
             Records<FundRecord>(SubmissionContract.Funds));
     }
-
-    /// <summary>The total of every count field over a submission; a field no row filled in has no total.</summary>
-    public static IReadOnlyDictionary<(string Section, string Field), long> CountTotals(Submission submission)
-    {
-        var totals = new Dictionary<(string, string), long>();
-        foreach (var section in SubmissionContract.Sections)
-        {
-            foreach (var row in SubmissionFields.RowsOf(submission, section))
-            {
-                for (var i = 0; i < section.Fields.Count; i++)
-                {
-                    if (section.Fields[i].Kind == FieldKind.Count && row[i] is long value)
-                    {
-                        var key = (section.Key, section.Fields[i].Key);
-                        totals[key] = totals.GetValueOrDefault(key) + value;
-                    }
-                }
-            }
-        }
-
-        return totals;
-    }
 }

@@ -8,13 +8,13 @@ namespace ReportingPipeline.Core.Validation;
 /// <param name="PathStation">Station code from the blob path, if it parsed.</param>
 /// <param name="PathPeriod">Period from the blob path, if it parsed.</param>
 /// <param name="Now">The time the upload is judged at (for "period in the future").</param>
-/// <param name="History">The station's recent accepted submissions (up to 6 months before this one), for outlier checks.</param>
+/// <param name="History">The count totals of the station's recent accepted submissions (up to 6 months before this one), for outlier checks.</param>
 public sealed record ValidationContext(
     ReferenceData Reference,
     string? PathStation,
     Period? PathPeriod,
     DateTimeOffset Now,
-    IReadOnlyList<Submission> History);
+    IReadOnlyList<MonthCountTotals> History);
 
 /// <summary>The validated submission (null when it could not be built) and every issue found.</summary>
 public sealed record ValidationResult(Submission? Submission, IReadOnlyList<ValidationIssue> Issues)

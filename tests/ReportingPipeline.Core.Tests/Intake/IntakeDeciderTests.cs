@@ -2,6 +2,7 @@ using ReportingPipeline.Core.Contract;
 using ReportingPipeline.Core.Intake;
 using ReportingPipeline.Core.Ports;
 using ReportingPipeline.Core.Validation;
+using ReportingPipeline.Synthetic;
 using ReportingPipeline.Testing;
 
 namespace ReportingPipeline.Core.Tests.Intake;
@@ -179,6 +180,24 @@ public sealed class IntakeDeciderTests
         Assert.Equal(3, decision.Version);
         Assert.Equal(3, decision.Entry.CurrentVersion);
         Assert.Equal("sha-latest", decision.Entry.Current!.Sha256);
+    }
+
+    [Fact]
+    public void Decide_AcceptedUpload_RecordsWhatItReportedInSum_RejectedOrDuplicateNothing()
+    {
+        var submission = SampleSubmissions.For(TestReference.Create(), TestReference.StationCode, September, seed: 3);
+        var accepted = Decide(null, Upload("a.xlsx", "sha-a"), new ValidationResult(submission, []));
+        var duplicate = Decide(accepted.Entry, Upload("b.xlsx", "sha-a"), new ValidationResult(submission, []));
+        var rejected = Decide(accepted.Entry, Upload("c.xlsx", "sha-c"), new ValidationResult(submission, WithError.Issues));
+
+        // What the outlier rule of a later month compares with, read from the ledger instead of the staged file.
+        var totals = accepted.Upload.CountTotals!;
+        Assert.Equal(submission.Visits.Sum(v => v.ResidentVisits ?? 0), totals["visits.resident_visits"]);
+        Assert.Equal(MonthCountTotals.Sum(submission).OrderBy(t => t.Key), totals.OrderBy(t => t.Key));
+        Assert.Equal(SubmissionStatus.Duplicate, duplicate.Status);
+        Assert.Null(duplicate.Upload.CountTotals);
+        Assert.Equal(SubmissionStatus.Rejected, rejected.Status);
+        Assert.Null(rejected.Upload.CountTotals);
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public sealed class SubmissionValidatorTests
         RuleCatalogue.DuplicateSection.Id,
     ];
 
-    private static readonly IReadOnlyList<Submission> ThreeMonthsOfHistory =
-        [.. new[] { "2026-06", "2026-07", "2026-08" }.Select(p => ValidMonth(p))];
+    private static readonly IReadOnlyList<MonthCountTotals> ThreeMonthsOfHistory =
+        [.. new[] { "2026-06", "2026-07", "2026-08" }.Select(p => MonthCountTotals.Of(ValidMonth(p)))];
 
     private static readonly Dictionary<string, Scenario> Firing = new()
     {
