@@ -8,8 +8,9 @@ public sealed class ReferenceUnavailableException(string message) : Exception(me
 
 /// <summary>
 /// Loads <c>reference/regions.csv</c> and <c>reference/stations.csv</c> from the blob store, checks them, and
-/// keeps the result until either blob changes. Whether they changed is asked at every call (every upload's intake) with
-/// one listing of the container, a storage call where reading both blobs' properties took two.
+/// keeps the result until either blob changes. Whether they changed is asked at every call (every upload's intake): both
+/// blobs' properties, read at once (one round trip). Not a listing of the container, which Blob Storage bills as a
+/// write-class operation and Azurite answers by scanning every blob of the account.
 /// </summary>
 public sealed class ReferenceStore(IBlobStore store)
 {
@@ -21,19 +22,9 @@ public sealed class ReferenceStore(IBlobStore store)
 
     public async Task<ReferenceData> GetAsync(CancellationToken cancellationToken = default)
     {
-        BlobItem? regions = null, stations = null;
-        await foreach (var item in store.ListAsync(Containers.Reference, cancellationToken: cancellationToken))
-        {
-            if (item.Name == RegionsFile)
-            {
-                regions = item;
-            }
-            else if (item.Name == StationsFile)
-            {
-                stations = item;
-            }
-        }
-
+        var regionsItem = store.GetItemAsync(Containers.Reference, RegionsFile, cancellationToken);
+        var stationsItem = store.GetItemAsync(Containers.Reference, StationsFile, cancellationToken);
+        var (regions, stations) = (await regionsItem, await stationsItem);
         if (regions is null || stations is null)
         {
             throw new ReferenceUnavailableException($"The reference container must hold {RegionsFile} and {StationsFile}.");
