@@ -26,13 +26,15 @@ namespace ReportingPipeline.Bench;
 
 /// <summary>
 /// <c>child functions-freshness --dataset DIR [--scale guangdong] [--months 12] [--uploads 2000] [--concurrency N]
-/// [--max-delay S] [--history all|burst] [--trace] [--count-requests]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions
+/// [--max-delay S] [--history all|burst] [--trace] [--count-requests] [--intake-only]</c>: the burst of <see cref="FreshnessScenario"/> through the Functions
 /// app, on a private Azurite. The app is built as <c>Program.cs</c> builds it (<see cref="FunctionsAppBuilderExtensions.AddReportingPipelineFunctions"/>,
 /// storage, ledger and the build-request queue all on Azurite), and its function classes are called as the Functions host
 /// calls them (no host can run here): each upload's BlobCreated event invokes <see cref="IngestSubmission"/> as soon as
 /// the blob is written, at most N at a time (host.json's <c>maxDegreeOfParallelism</c>: one instance); a poller receives
 /// <see cref="MartBuildQueue.Name"/> as the queue trigger does (from 100 ms, doubling while empty up to host.json's
 /// <c>maxPollingInterval</c>) and invokes <see cref="BuildMartsRequested"/> for each message, deleting it after.
+/// <c>--intake-only</c> leaves the queue trigger out and stops once every upload is recorded: intake alone, with no build
+/// competing with it for Azurite (scenario <c>functions-intake</c>).
 /// </summary>
 /// <remarks>
 /// Before the burst the store is staged on Azurite (<see cref="SyntheticStaging"/>, <c>--months</c> from 2025-01, the
@@ -131,7 +133,8 @@ internal static class FunctionsFreshnessScenario
             // The queue trigger.
             using var stop = new CancellationTokenSource();
             var builds = new ConcurrentBag<Task>();
-            var poller = Task.Run(() => PollAsync(app, queue, hostJson.QueueMaxPollingInterval, builds, stop.Token));
+            var intakeOnly = options.ContainsKey("intake-only");
+            var poller = intakeOnly ? Task.CompletedTask : Task.Run(() => PollAsync(app, queue, hostJson.QueueMaxPollingInterval, builds, stop.Token));
 
             using var requests = options.ContainsKey("count-requests")
                 ? new StorageRequestCounter(new Dictionary<int, string> { [azurite.BlobPort] = "blob", [azurite.QueuePort] = "queue", [azurite.TablePort] = "table" })
@@ -161,6 +164,20 @@ internal static class FunctionsFreshnessScenario
             {
                 requests.Counting = false;
                 await Console.Error.WriteLineAsync($"Storage requests while ingesting {uploads.Count} uploads (the bench's own uploads and the queue poller's included):{Environment.NewLine}{requests.Report(uploads.Count)}");
+            }
+
+            if (intakeOnly)
+            {
+                return timed.Stop("functions-intake", new()
+                {
+                    ["uploads"] = uploads.Count,
+                    ["write_s"] = writeSeconds,
+                    ["ingested_s"] = Stopwatch.GetElapsedTime(written.Values.Min(), handlers.Recorded.Values.Max(r => r.At)).TotalSeconds,
+                    ["cpu_intake_s"] = cpuIntake,
+                    ["azurite_cpu_intake_s"] = azuriteCpuIntake,
+                    ["concurrency"] = concurrency,
+                    ["staged_s"] = staged,
+                });
             }
 
             // Settled: every upload recorded, no request pending or building, and a build that started after the last of
