@@ -45,8 +45,7 @@ internal static class Freshness
             throw new InvalidOperationException($"{published} builds of the burst published marts, and Power BI was asked for {refreshes} refreshes.");
         }
 
-        // From the first write to the last upload recorded: how long intake took to get through the burst.
-        var ingested = handlers.Recorded.IsEmpty ? double.NaN : Stopwatch.GetElapsedTime(firstWrite, handlers.Recorded.Values.Max(r => r.At)).TotalSeconds;
+        var ingested = IngestedSeconds(handlers, written);
         var builds = handlers.Builds.OrderBy(b => b.Started).ToList();
         var latencies = new List<double>();
         foreach (var (name, recorded) in handlers.Recorded.Where(r => r.Value.Status is not nameof(SubmissionStatus.Duplicate) && !r.Value.AlreadyProcessed))
@@ -75,6 +74,10 @@ internal static class Freshness
             ["build_max_s"] = buildSeconds.Count == 0 ? double.NaN : buildSeconds.Max(),
         };
     }
+
+    /// <summary>From the first write to the last upload recorded: how long intake took to get through the burst.</summary>
+    public static double IngestedSeconds(TimedHandlers handlers, IReadOnlyDictionary<string, long> written) =>
+        handlers.Recorded.IsEmpty ? double.NaN : Stopwatch.GetElapsedTime(written.Values.Min(), handlers.Recorded.Values.Max(r => r.At)).TotalSeconds;
 
     /// <summary>The recorded uploads that were accepted (with or without warnings).</summary>
     public static List<Recorded> Accepted(TimedHandlers handlers) =>

@@ -172,7 +172,7 @@ internal static class FunctionsFreshnessScenario
                 {
                     ["uploads"] = uploads.Count,
                     ["write_s"] = writeSeconds,
-                    ["ingested_s"] = Stopwatch.GetElapsedTime(written.Values.Min(), handlers.Recorded.Values.Max(r => r.At)).TotalSeconds,
+                    ["ingested_s"] = Freshness.IngestedSeconds(handlers, written),
                     ["cpu_intake_s"] = cpuIntake,
                     ["azurite_cpu_intake_s"] = azuriteCpuIntake,
                     ["concurrency"] = concurrency,

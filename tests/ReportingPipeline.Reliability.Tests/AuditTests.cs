@@ -17,8 +17,6 @@ namespace ReportingPipeline.Reliability.Tests;
 public sealed class AuditTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly Period March = new(2026, 3);
-
-    private static string Stored(UploadRecord record) => System.Text.Json.JsonSerializer.Serialize(record, PipelineJson.Compact);
     private readonly AzureRig _rig = new(azurite);
 
     public async Task InitializeAsync()
@@ -147,4 +145,7 @@ public sealed class AuditTests(AzuriteFixture azurite) : IAsyncLifetime
 
         public Task SubmissionSetAsideAsync(string blobName, int attempts, CancellationToken cancellationToken = default) => inner.SubmissionSetAsideAsync(blobName, attempts, cancellationToken);
     }
+
+    /// <summary>An upload record as the ledger stores it: records compare their count totals by reference.</summary>
+    private static string Stored(UploadRecord record) => System.Text.Json.JsonSerializer.Serialize(record, PipelineJson.Compact);
 }

@@ -46,13 +46,14 @@ public static class TestReference
     /// <summary>Writes <paramref name="reference"/> into the store's <c>reference</c> container as the two CSV files a programme office uploads.</summary>
     public static async Task WriteAsync(IBlobStore store, ReferenceData reference)
     {
-        var regions = new StringBuilder("code,name,level,parent_code\n");
+        // The columns and level names as the loader declares them (no name here holds a comma or a quote).
+        var regions = new StringBuilder().AppendJoin(',', ReferenceLoader.RegionColumns).Append('\n');
         foreach (var r in reference.Regions)
         {
-            regions.Append(CultureInfo.InvariantCulture, $"{r.Code},{r.Name},{r.Level.ToString().ToLowerInvariant()},{r.ParentCode}\n");
+            regions.Append(CultureInfo.InvariantCulture, $"{r.Code},{r.Name},{ReferenceLoader.LevelName(r.Level)},{r.ParentCode}\n");
         }
 
-        var stations = new StringBuilder("station_code,name,operator,opened_on,closed_on\n");
+        var stations = new StringBuilder().AppendJoin(',', ReferenceLoader.StationColumns).Append('\n');
         foreach (var s in reference.Stations)
         {
             stations.Append(CultureInfo.InvariantCulture, $"{s.StationCode},{s.Name},{s.Operator},{s.OpenedOn:yyyy-MM-dd},{s.ClosedOn:yyyy-MM-dd}\n");
