@@ -36,6 +36,7 @@ internal static class Scenarios
         {
             "stage" => await StageAsync(options),
             "intake" => await IntakeAsync(options),
+            "first-upload" => await FirstUploadAsync(options),
             "build" => await BuildAsync(options),
             "resubmit" => await ResubmitAsync(options),
             "profile" => await ProfileAsync(options),
@@ -98,6 +99,50 @@ internal static class Scenarios
         }
 
         return timed.Stop("backdate", new() { ["files"] = files });
+    }
+
+    /// <summary>
+    /// A new instance's first upload: in a fresh process, the first upload of one format in a dataset (the README's
+    /// sample data: <c>--dataset sample-data --format xlsx</c>) read, validated, staged, recorded and reported, with
+    /// the reference loaded on the way, as the Functions app's first blob event on a new instance (here over the local
+    /// folder store, so storage's round trips are not in it). The store is emptied and the dataset imported first,
+    /// untimed; the clock is the dataset's <c>_now.txt</c>.
+    /// </summary>
+    private static async Task<Measurement> FirstUploadAsync(IReadOnlyDictionary<string, string> options)
+    {
+        var storeRoot = options["store"];
+        var dataset = options["dataset"];
+        var format = options["format"];
+        if (Directory.Exists(storeRoot))
+        {
+            Directory.Delete(storeRoot, recursive: true);
+        }
+
+        var store = new LocalFolderBlobStore(storeRoot);
+        await new InputImporter(store, NullLogger<InputImporter>.Instance).ImportAsync(dataset);
+        var names = new List<string>();
+        await foreach (var blob in store.ListAsync(Containers.Submissions))
+        {
+            if (blob.Name.EndsWith("." + format, StringComparison.OrdinalIgnoreCase))
+            {
+                names.Add(blob.Name);
+            }
+        }
+
+        var name = names.Min(StringComparer.Ordinal) ?? throw new ArgumentException($"No .{format} upload in {dataset}.");
+        var now = DateTimeOffset.Parse(File.ReadAllText(Path.Combine(dataset, SampleData.NowFileName)), CultureInfo.InvariantCulture);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+
+        var timed = new Timed();
+        var ingestor = new SubmissionIngestor(store, ledger, new ReferenceStore(store), new FixedClock(now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
+        var result = await ingestor.IngestAsync(name);
+        return timed.Stop("first-upload", new()
+        {
+            ["bytes"] = new FileInfo(Path.Combine(storeRoot, Containers.Submissions, name)).Length,
+            ["errors"] = result.Report.Errors,
+            ["warnings"] = result.Report.Warnings,
+            ["accepted"] = result.Report.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings ? 1 : 0,
+        });
     }
 
     /// <summary>Ingests the uploads of one format (or all) of a generated dataset, station-months in parallel, each in upload order; optionally builds the marts after.</summary>
