@@ -44,7 +44,9 @@ for (const file of process.argv.slice(2)) {
 }
 
 if (failures.length > 0 || process.argv.length <= 2) {
-  console.error(failures.length > 0 ? failures.join("\n") : "No assemblies given.");
+  console.error(failures.length > 0
+    ? failures.join("\n") + "\n(Images compiled before Directory.Build.props asked for this are not compiled again: delete the project's obj/Release/net10.0/linux-x64/R2R and publish again.)"
+    : "No assemblies given.");
   process.exit(1);
 }
 console.log(`${process.argv.length - 2} assemblies ReadyToRun with other assemblies' generics over their types`);
