@@ -105,19 +105,28 @@ internal static class Scenarios
     /// A new instance's first upload: in a fresh process, the first upload of one format in a dataset (the README's
     /// sample data: <c>--dataset sample-data --format xlsx</c>) read, validated, staged, recorded and reported, with
     /// the reference loaded on the way, as the Functions app's first blob event on a new instance (here over the local
-    /// folder store, so storage's round trips are not in it). The store is emptied and the dataset imported first,
-    /// untimed; the clock is the dataset's <c>_now.txt</c>.
+    /// folder store, so storage's round trips are not in it). The store (a new folder, or one an earlier run made) is
+    /// emptied and the dataset imported first, untimed; the clock is the dataset's <c>_now.txt</c>.
     /// </summary>
     private static async Task<Measurement> FirstUploadAsync(IReadOnlyDictionary<string, string> options)
     {
         var storeRoot = options["store"];
         var dataset = options["dataset"];
         var format = options["format"];
-        if (Directory.Exists(storeRoot))
+        // Emptied only when this scenario made it (its marker file), never a folder named by mistake.
+        var marker = Path.Combine(storeRoot, ".first-upload-store");
+        if (Directory.Exists(storeRoot) && Directory.EnumerateFileSystemEntries(storeRoot).Any())
         {
+            if (!File.Exists(marker))
+            {
+                throw new ArgumentException($"{storeRoot} is not empty and was not made by first-upload: give a new folder.");
+            }
+
             Directory.Delete(storeRoot, recursive: true);
         }
 
+        Directory.CreateDirectory(storeRoot);
+        await File.WriteAllTextAsync(marker, "made by bench child first-upload, emptied by its next run\n");
         var store = new LocalFolderBlobStore(storeRoot);
         await new InputImporter(store, NullLogger<InputImporter>.Instance).ImportAsync(dataset);
         var names = new List<string>();
