@@ -45,7 +45,7 @@ for (const file of process.argv.slice(2)) {
 
 if (failures.length > 0 || process.argv.length <= 2) {
   console.error(failures.length > 0
-    ? failures.join("\n") + "\n(Images compiled before Directory.Build.props asked for this are not compiled again: delete the project's obj/Release/net10.0/linux-x64/R2R and publish again.)"
+    ? failures.join("\n") + "\n(Directory.Build.props's PublishReadyToRunCrossgen2ExtraArgs asks for it. Images compiled with other options given on the command line stay in the project's obj/Release/net10.0/linux-x64/R2R until it is deleted.)"
     : "No assemblies given.");
   process.exit(1);
 }
