@@ -9,7 +9,7 @@ const ReadyToRunSignature = 0x00525452; // "RTR"
 const UnrelatedReadyToRunCode = 0x80;   // READYTORUN_FLAG_UNRELATED_R2R_CODE (src/coreclr/inc/readytorun.h)
 
 /** The ReadyToRun header's flags, or a sentence saying why there are none. */
-export function readyToRunFlags(bytes) {
+function readyToRunFlags(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint16(0, true) !== 0x5a4d) return "not a PE file";
   const pe = view.getUint32(0x3c, true);

@@ -129,25 +129,35 @@ internal static class Scenarios
         await File.WriteAllTextAsync(marker, "made by bench child first-upload, emptied by its next run\n");
         var store = new LocalFolderBlobStore(storeRoot);
         await new InputImporter(store, NullLogger<InputImporter>.Instance).ImportAsync(dataset);
-        var names = new List<string>();
+        // The earliest upload of the format that is its station-month's first, so that intake has no earlier upload to
+        // catch up on and the run times one upload (by name, "x(1).zip", a later copy, sorts before "x.zip").
+        var firstOfStationMonth = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
         await foreach (var blob in store.ListAsync(Containers.Submissions))
         {
-            if (blob.Name.EndsWith("." + format, StringComparison.OrdinalIgnoreCase))
+            var stationMonth = blob.Name[..blob.Name.LastIndexOf('/')];
+            if (!firstOfStationMonth.TryGetValue(stationMonth, out var first) || UploadOrder.IsBefore(blob, first))
             {
-                names.Add(blob.Name);
+                firstOfStationMonth[stationMonth] = blob;
             }
         }
 
-        var name = names.Min(StringComparer.Ordinal) ?? throw new ArgumentException($"No .{format} upload in {dataset}.");
+        var name = firstOfStationMonth.Values.Where(b => b.Name.EndsWith("." + format, StringComparison.OrdinalIgnoreCase))
+            .Order(UploadOrder.Instance).FirstOrDefault()?.Name
+            ?? throw new ArgumentException($"No station-month of {dataset} starts with a .{format} upload.");
         var now = DateTimeOffset.Parse(File.ReadAllText(Path.Combine(dataset, SampleData.NowFileName)), CultureInfo.InvariantCulture);
         var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
 
         var timed = new Timed();
         var ingestor = new SubmissionIngestor(store, ledger, new ReferenceStore(store), new FixedClock(now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
         var result = await ingestor.IngestAsync(name);
+        if (result.Report.Status is SubmissionStatus.Duplicate)
+        {
+            throw new InvalidOperationException($"{name} was taken for a duplicate: not a first upload.");
+        }
+
         return timed.Stop("first-upload", new()
         {
-            ["bytes"] = new FileInfo(Path.Combine(storeRoot, Containers.Submissions, name)).Length,
+            ["bytes"] = result.Report.Bytes,
             ["errors"] = result.Report.Errors,
             ["warnings"] = result.Report.Warnings,
             ["accepted"] = result.Report.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings ? 1 : 0,
@@ -176,7 +186,7 @@ internal static class Scenarios
 
         foreach (var list in groups.Values)
         {
-            list.Sort((a, b) => a.CreatedOn != b.CreatedOn ? a.CreatedOn.CompareTo(b.CreatedOn) : string.CompareOrdinal(a.Name, b.Name));
+            list.Sort(UploadOrder.Instance);
         }
 
         var now = Correction.NowAfter(months);
