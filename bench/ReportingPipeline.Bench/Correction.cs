@@ -28,14 +28,22 @@ internal static class Correction
         return new DateTimeOffset(next.Year, next.Month, 20, 4, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>The timed part of a build: the reference loaded from the store, then the marts built as of <see cref="NowAfter"/>.</summary>
-    public static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months, ILogger<MartBuilder> logger)
+    /// <summary>
+    /// The timed part of a build: the reference loaded from the store, then the marts built as of <see cref="NowAfter"/>,
+    /// each month's files in parts of at least <paramref name="partStations"/> stations (the pipeline's default unless
+    /// a measurement asks what other parts would cost: <c>--part-stations N</c>).
+    /// </summary>
+    public static async Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months, ILogger<MartBuilder> logger,
+        int partStations = MartParts.DefaultMinStations)
     {
         var reference = await new ReferenceStore(store).GetAsync();
         logger.LogInformation("Reference loaded");
-        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
-        return await new MartBuilder(store, ledger, logger).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+        return await Builder(store, storeRoot, logger, partStations).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
     }
+
+    /// <summary>The builder the bench times: the store's ledger, parts of at least <paramref name="partStations"/> stations.</summary>
+    public static MartBuilder Builder(LocalFolderBlobStore store, string storeRoot, ILogger<MartBuilder> logger, int partStations = MartParts.DefaultMinStations) =>
+        new(store, new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder)), logger) { MinPartStations = partStations };
 
     /// <summary>One station sends a corrected file for the month: a new accepted version, staged and recorded as intake would.</summary>
     public static async Task CorrectAsync(LocalFolderBlobStore store, FolderLedger ledger, Period period, int months)

@@ -244,7 +244,7 @@ internal static class Scenarios
         var store = new LocalFolderBlobStore(storeRoot);
         using var heap = new HeapSampler(options.ContainsKey("gc-trace") ? Console.Error : null);
         var timed = new Timed();
-        var result = await BuildMartsAsync(store, storeRoot, months);
+        var result = await Correction.BuildMartsAsync(store, storeRoot, months, BuildLogger, PartStations(options));
         return timed.Stop("build", new()
         {
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
@@ -270,20 +270,21 @@ internal static class Scenarios
         // Cold: a fresh process (JIT, the reference loaded) as a timer on a new instance. Warm: as a timer on an
         // instance that has built before: one correction built untimed first, the reference kept in memory.
         var warm = options.ContainsKey("warm");
+        var partStations = PartStations(options);
         ReferenceData? reference = null;
         if (warm)
         {
             await Correction.CorrectAsync(store, ledger, period, months);
             reference = await new ReferenceStore(store).GetAsync();
-            await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
+            await Correction.Builder(store, storeRoot, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         }
 
         await Correction.CorrectAsync(store, ledger, period, months);
         var timed = new Timed();
         BuildLogger.LogInformation("Timed from here");
         var result = reference is null
-            ? await BuildMartsAsync(store, storeRoot, months)
-            : await new MartBuilder(store, ledger, BuildLogger).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
+            ? await Correction.BuildMartsAsync(store, storeRoot, months, BuildLogger, partStations)
+            : await Correction.Builder(store, storeRoot, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         if (!result.PeriodsRebuilt.Contains(period))
         {
             throw new InvalidOperationException($"The correction of {period} did not rebuild it.");
@@ -343,6 +344,10 @@ internal static class Scenarios
 
         return timed.Stop("profile", figures);
     }
+
+    /// <summary><c>--part-stations N</c>: build (and correct) with parts of at least N stations instead of the pipeline's default, to measure what other parts cost.</summary>
+    private static int PartStations(IReadOnlyDictionary<string, string> options) =>
+        options.TryGetValue("part-stations", out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : MartParts.DefaultMinStations;
 
     private static Task<MartBuildResult> BuildMartsAsync(LocalFolderBlobStore store, string storeRoot, int months) =>
         Correction.BuildMartsAsync(store, storeRoot, months, BuildLogger);
