@@ -21,22 +21,24 @@ internal enum MonthWork
 
 /// <summary>
 /// The keys a month's part files are built from (<see cref="MartFileWriter.InputsKey"/>, <see cref="ManifestFile.InputFingerprint"/>):
-/// a fact part's from the reference, the tables, the month and the part's own stations' inputs; a city's
-/// <c>agg_region_month</c> part's from the same over every month of its year to date; a province part's from every
-/// part's, since its rows sum them. A part whose key is the previous build's is kept as it is.
+/// a fact part's from the reference, the parts' layout, the tables, the month and the part's own stations' inputs; a
+/// city's <c>agg_region_month</c> part's from the same over every month of its year to date; a province part's from
+/// every part's, since its rows sum them. A part whose key is the previous build's is kept as it is.
 /// </summary>
 /// <param name="YearToDate">The year's months up to this one, as recorded (this month last).</param>
 internal sealed class MonthKeys(string referenceFingerprint, MartParts parts, IReadOnlyList<ManifestPeriod> yearToDate)
 {
+    private readonly string _laidOut = MartFingerprint.Of(referenceFingerprint, parts.Fingerprint);
+
     public Period Period => yearToDate[^1].Period;
 
     public IReadOnlyList<Period> Periods => [.. yearToDate.Select(p => p.Period)];
 
-    public string Fact(string part) => MartFingerprint.OfFacts(referenceFingerprint, Period, $"{part}:{PartInputs(yearToDate[^1], part)}");
+    public string Fact(string part) => MartFingerprint.OfFacts(_laidOut, Period, $"{part}:{PartInputs(yearToDate[^1], part)}");
 
     public string Aggregate(string part) => parts.IsProvincePart(part)
-        ? MartFingerprint.OfAggregate(referenceFingerprint, yearToDate.Select(p => (p.Period, p.InputFingerprint)))
-        : MartFingerprint.OfAggregate(referenceFingerprint, yearToDate.Select(p => (p.Period, $"{part}:{PartInputs(p, part)}")));
+        ? MartFingerprint.OfAggregate(_laidOut, yearToDate.Select(p => (p.Period, p.InputFingerprint)))
+        : MartFingerprint.OfAggregate(_laidOut, yearToDate.Select(p => (p.Period, $"{part}:{PartInputs(p, part)}")));
 
     /// <summary>Whether two records of a month give a part the same month columns.</summary>
     public static bool SameMonth(MartParts parts, string part, ManifestPeriod a, ManifestPeriod b) =>

@@ -348,6 +348,27 @@ public sealed class IncrementalBuildTests
         await AssertSameAsFullBuildAsync(scenario);
     }
 
+    [Theory]
+    [InlineData(MartScenario.PartStations, 1000)] // a part per city, then every city in one part
+    [InlineData(1000, MartScenario.PartStations)] // and the other way
+    public async Task BuildAsync_PartsLaidOutAnew_RebuildsEveryMonthAndEqualsAFullBuild(int before, int after)
+    {
+        // A release that lays the parts out anew (MinPartStations, or how cities are grouped) over the same reference
+        // and ledger: a file of the old layout named as a part of the new holds other stations' rows, so none may be
+        // kept, and nothing the old layout wrote may stay beside the new.
+        using var scenario = new MartScenario();
+        await scenario.SeedAsync();
+        var first = await Builder(scenario, before).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        var result = await Builder(scenario, after).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+
+        Assert.Equal(first.PeriodsRebuilt, result.PeriodsRebuilt);
+        await AssertSameAsFullBuildAsync(scenario, after);
+    }
+
+    private static MartBuilder Builder(MartScenario scenario, int partStations) =>
+        new(scenario.Store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = partStations };
+
     /// <summary>A store's write delayed for every agg_region_month file: what runs meanwhile runs while its parts are in writing.</summary>
     private static Task SlowAggregateWrites(string container, string name, CancellationToken cancellationToken) =>
         name.StartsWith(MartTables.AggRegionMonth.Name + "/", StringComparison.Ordinal) ? Task.Delay(100, cancellationToken) : Task.CompletedTask;
@@ -380,11 +401,11 @@ public sealed class IncrementalBuildTests
     }
 
     /// <summary>
-    /// Keeps the marts as built, empties them, builds from scratch, and compares: the same files, every
+    /// Keeps the marts as built, empties them, builds from scratch (in parts of <paramref name="partStations"/>), and compares: the same files, every
     /// table's rows as sorted sets (all columns, with DuckDB), every Parquet file's bytes, and the manifest
     /// but for who built what when.
     /// </summary>
-    private static async Task AssertSameAsFullBuildAsync(MartScenario scenario)
+    private static async Task AssertSameAsFullBuildAsync(MartScenario scenario, int partStations = MartScenario.PartStations)
     {
         var incremental = Path.Combine(scenario.Root, "marts-incremental");
         CopyFolder(scenario.MartsFolder, incremental);
@@ -392,7 +413,7 @@ public sealed class IncrementalBuildTests
         var incrementalManifest = await scenario.ReadManifestAsync();
         Directory.Delete(scenario.MartsFolder, recursive: true);
 
-        await scenario.BuildAsync();
+        await Builder(scenario, partStations).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         var fullBytes = scenario.Snapshot();
         Assert.Equal(fullBytes.Keys.Order(StringComparer.Ordinal), incrementalBytes.Keys.Order(StringComparer.Ordinal));
