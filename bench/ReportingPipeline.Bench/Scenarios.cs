@@ -147,6 +147,7 @@ internal static class Scenarios
         var now = DateTimeOffset.Parse(File.ReadAllText(Path.Combine(dataset, SampleData.NowFileName)), CultureInfo.InvariantCulture);
         var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
 
+        using var profile = JitProfile.StartIf(options);
         var timed = new Timed();
         var ingestor = new SubmissionIngestor(store, ledger, new ReferenceStore(store), new FixedClock(now), IntakeOptions.Default, NullLogger<SubmissionIngestor>.Instance);
         var result = await ingestor.IngestAsync(name);
@@ -155,13 +156,15 @@ internal static class Scenarios
             throw new InvalidOperationException($"{name} was taken for a duplicate: not a first upload.");
         }
 
-        return timed.Stop("first-upload", new()
+        var measured = timed.Stop("first-upload", new()
         {
             ["bytes"] = result.Report.Bytes,
             ["errors"] = result.Report.Errors,
             ["warnings"] = result.Report.Warnings,
             ["accepted"] = result.Report.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithWarnings ? 1 : 0,
         });
+        profile?.Save();
+        return measured;
     }
 
     /// <summary>Ingests the uploads of one format (or all) of a generated dataset, station-months in parallel, each in upload order; optionally builds the marts after.</summary>
@@ -280,6 +283,7 @@ internal static class Scenarios
         }
 
         await Correction.CorrectAsync(store, ledger, period, months);
+        using var profile = JitProfile.StartIf(options);
         var timed = new Timed();
         BuildLogger.LogInformation("Timed from here");
         var result = reference is null
@@ -290,12 +294,14 @@ internal static class Scenarios
             throw new InvalidOperationException($"The correction of {period} did not rebuild it.");
         }
 
-        return timed.Stop("resubmit", new()
+        var measured = timed.Stop("resubmit", new()
         {
             ["months_rebuilt"] = result.PeriodsRebuilt.Count,
             ["ledger_changes_read"] = result.LedgerChangesRead,
             ["files_written"] = result.FilesWritten.Count,
         });
+        profile?.Save();
+        return measured;
     }
 
     /// <summary>Where a full build's time goes: its inputs read alone (reference, ledger, staged JSON), then two builds (cold and warm JIT).</summary>
