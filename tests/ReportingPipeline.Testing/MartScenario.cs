@@ -48,9 +48,10 @@ public sealed class MartScenario : IDisposable
 
     /// <summary>
     /// What every build of the scenario's marts is: one part per city (a handful of stations would otherwise share one
-    /// part, and no test would see a correction leave another city's files alone).
+    /// part, and no test would see a correction leave another city's files alone), unless a test lays the parts out
+    /// otherwise (<paramref name="partStations"/>).
     /// </summary>
-    public MartBuilder NewBuilder() => new(Store, Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = PartStations };
+    public MartBuilder NewBuilder(int partStations = PartStations) => new(Store, Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = partStations };
 
     /// <summary>The <see cref="MartBuilder.MinPartStations"/> of every build of a scenario's marts.</summary>
     public const int PartStations = 1;

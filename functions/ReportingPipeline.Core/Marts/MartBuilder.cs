@@ -89,7 +89,7 @@ public sealed class MartBuilder(IBlobStore store, ISubmissionLedger ledger, ILog
         logger.LogDebug("Mart build {BuildId}: dimensions current, {RegionCount} regions laid out", build.Id, rollup.Count);
         var aggregates = new AggregateTotalsReader(store, rollup, logger);
         var fullBuild = new MonthFullBuild(store, parts, shares, logger);
-        var copyForward = new MonthCopyForward(store, reference.Fingerprint, parts, rollup, shares, aggregates, logger);
+        var copyForward = new MonthCopyForward(store, parts, rollup, shares, aggregates, logger);
         var manifestPeriods = new List<ManifestPeriod>(periods.Count);
         var yearInputs = new List<ManifestPeriod>();
 

@@ -109,14 +109,15 @@ public sealed class MartParts
 
         // Every region's part follows from its city's (or, above and outside cities, is its top region's): the cities'
         // parts name the layout for a given reference.
-        Fingerprint = MartFingerprint.Of(partOfCity.Select(c => $"{regions[c.Key].Code}={c.Value}").Order(StringComparer.Ordinal));
+        Fingerprint = MartFingerprint.Of(reference.Fingerprint,
+            MartFingerprint.Of(partOfCity.Select(c => $"{regions[c.Key].Code}={c.Value}").Order(StringComparer.Ordinal)));
         FactParts = [.. reference.Stations.Select(s => OfStation(s.StationCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         AggregateParts = [.. _partOf.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>
-    /// The layout: which part each city's regions are in. With the reference's fingerprint it keys every part file
-    /// (<see cref="MonthKeys"/>), so that parts laid out anew over the same reference (another
+    /// The reference and the layout over it (which part each city's regions are in), on which every part file's key
+    /// depends (<see cref="MonthKeys"/>), so that parts laid out anew over the same reference (another
     /// <see cref="MartBuilder.MinPartStations"/>, a release that groups cities otherwise) are all rebuilt: a file of the
     /// old layout named as a part of the new holds other stations' rows.
     /// </summary>

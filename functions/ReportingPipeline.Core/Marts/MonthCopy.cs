@@ -76,7 +76,7 @@ internal sealed class MonthCopy
             return null;
         }
 
-        var keys = new MonthKeys(referenceFingerprint, parts, [previous]);
+        var keys = new MonthKeys(parts, [previous]);
         foreach (var part in factParts)
         {
             foreach (var table in MartTables.Facts)
@@ -183,7 +183,7 @@ internal sealed class MonthCopy
                 recorded.Add(period);
             }
 
-            if (!MonthKeys.SameMonth(parts, part, recorded[^1], month) || new MonthKeys(referenceFingerprint, parts, recorded).Aggregate(part) != file.InputFingerprint)
+            if (!MonthKeys.SameMonth(parts, part, recorded[^1], month) || new MonthKeys(parts, recorded).Aggregate(part) != file.InputFingerprint)
             {
                 return null;
             }

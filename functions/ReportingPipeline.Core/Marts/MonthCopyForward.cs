@@ -9,7 +9,7 @@ namespace ReportingPipeline.Core.Marts;
 internal sealed record CopiedMonth(RegionRollup.Totals? Totals);
 
 /// <summary><see cref="MonthWork.CopyForward"/>: a month in which few stations changed, rebuilt from its previous files.</summary>
-internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerprint, MartParts parts, RegionRollup rollup, StationShares shares, AggregateTotalsReader aggregates, ILogger logger)
+internal sealed class MonthCopyForward(IBlobStore store, MartParts parts, RegionRollup rollup, StationShares shares, AggregateTotalsReader aggregates, ILogger logger)
 {
     /// <summary>
     /// Rebuilds the changed parts of a month in which few stations changed (see <see cref="MonthCopy"/>) from their
@@ -87,7 +87,7 @@ internal sealed class MonthCopyForward(IBlobStore store, string referenceFingerp
         var submissionsNow = plan.Changed.Keys.ToDictionary(
             code => code, code => now[code].SubmissionFrom(stagedNow.GetValueOrDefault(code), month.Period, code, logger), StringComparer.Ordinal);
 
-        var factInputs = new MonthKeys(referenceFingerprint, parts, [plan.Previous]);
+        var factInputs = new MonthKeys(parts, [plan.Previous]);
         var expectedByPart = month.Expected.GroupBy(s => parts.OfStation(s.StationCode), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         RegionRollup.Totals? totals = null;
         try

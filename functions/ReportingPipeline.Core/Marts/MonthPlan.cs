@@ -26,19 +26,17 @@ internal enum MonthWork
 /// every part's, since its rows sum them. A part whose key is the previous build's is kept as it is.
 /// </summary>
 /// <param name="YearToDate">The year's months up to this one, as recorded (this month last).</param>
-internal sealed class MonthKeys(string referenceFingerprint, MartParts parts, IReadOnlyList<ManifestPeriod> yearToDate)
+internal sealed class MonthKeys(MartParts parts, IReadOnlyList<ManifestPeriod> yearToDate)
 {
-    private readonly string _laidOut = MartFingerprint.Of(referenceFingerprint, parts.Fingerprint);
-
     public Period Period => yearToDate[^1].Period;
 
     public IReadOnlyList<Period> Periods => [.. yearToDate.Select(p => p.Period)];
 
-    public string Fact(string part) => MartFingerprint.OfFacts(_laidOut, Period, $"{part}:{PartInputs(yearToDate[^1], part)}");
+    public string Fact(string part) => MartFingerprint.OfFacts(parts.Fingerprint, Period, $"{part}:{PartInputs(yearToDate[^1], part)}");
 
     public string Aggregate(string part) => parts.IsProvincePart(part)
-        ? MartFingerprint.OfAggregate(_laidOut, yearToDate.Select(p => (p.Period, p.InputFingerprint)))
-        : MartFingerprint.OfAggregate(_laidOut, yearToDate.Select(p => (p.Period, $"{part}:{PartInputs(p, part)}")));
+        ? MartFingerprint.OfAggregate(parts.Fingerprint, yearToDate.Select(p => (p.Period, p.InputFingerprint)))
+        : MartFingerprint.OfAggregate(parts.Fingerprint, yearToDate.Select(p => (p.Period, $"{part}:{PartInputs(p, part)}")));
 
     /// <summary>Whether two records of a month give a part the same month columns.</summary>
     public static bool SameMonth(MartParts parts, string part, ManifestPeriod a, ManifestPeriod b) =>
@@ -132,7 +130,7 @@ internal sealed record MonthPlan(MonthWork Work, MonthInputs Month, bool Complet
 
         (MonthKeys Keys, IReadOnlyList<string> Facts, IReadOnlyList<string> Aggregate) Check()
         {
-            var keys = new MonthKeys(referenceFingerprint, parts, [.. yearInputs]);
+            var keys = new MonthKeys(parts, [.. yearInputs]);
             var facts = parts.FactParts.Where(part => !MartTables.Facts.All(t => build.Reuse(t.FileName(period, part), keys.Fact(part)))).ToList();
             var aggregate = parts.AggregateParts.Where(part => !build.Reuse(MartTables.AggRegionMonth.FileName(period, part), keys.Aggregate(part))).ToList();
             return (keys, facts, aggregate);

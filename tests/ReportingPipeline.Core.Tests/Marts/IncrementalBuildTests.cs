@@ -358,16 +358,13 @@ public sealed class IncrementalBuildTests
         // kept, and nothing the old layout wrote may stay beside the new.
         using var scenario = new MartScenario();
         await scenario.SeedAsync();
-        var first = await Builder(scenario, before).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        var first = await scenario.NewBuilder(before).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
-        var result = await Builder(scenario, after).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        var result = await scenario.NewBuilder(after).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         Assert.Equal(first.PeriodsRebuilt, result.PeriodsRebuilt);
         await AssertSameAsFullBuildAsync(scenario, after);
     }
-
-    private static MartBuilder Builder(MartScenario scenario, int partStations) =>
-        new(scenario.Store, scenario.Ledger, NullLogger<MartBuilder>.Instance) { MinPartStations = partStations };
 
     /// <summary>A store's write delayed for every agg_region_month file: what runs meanwhile runs while its parts are in writing.</summary>
     private static Task SlowAggregateWrites(string container, string name, CancellationToken cancellationToken) =>
@@ -413,7 +410,7 @@ public sealed class IncrementalBuildTests
         var incrementalManifest = await scenario.ReadManifestAsync();
         Directory.Delete(scenario.MartsFolder, recursive: true);
 
-        await Builder(scenario, partStations).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
+        await scenario.NewBuilder(partStations).BuildAsync(scenario.Reference, Now, DeadlinePolicy.Default);
 
         var fullBytes = scenario.Snapshot();
         Assert.Equal(fullBytes.Keys.Order(StringComparer.Ordinal), incrementalBytes.Keys.Order(StringComparer.Ordinal));
