@@ -38,12 +38,13 @@ internal static class Correction
     {
         var reference = await new ReferenceStore(store).GetAsync();
         logger.LogInformation("Reference loaded");
-        return await Builder(store, storeRoot, logger, partStations).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
+        var ledger = new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder));
+        return await Builder(store, ledger, logger, partStations).BuildAsync(reference, NowAfter(months), DeadlinePolicy.Default);
     }
 
-    /// <summary>The builder the bench times: the store's ledger, parts of at least <paramref name="partStations"/> stations.</summary>
-    public static MartBuilder Builder(LocalFolderBlobStore store, string storeRoot, ILogger<MartBuilder> logger, int partStations = MartParts.DefaultMinStations) =>
-        new(store, new FolderLedger(Path.Combine(storeRoot, LocalPipeline.LedgerFolder)), logger) { MinPartStations = partStations };
+    /// <summary>The builder the bench times: parts of at least <paramref name="partStations"/> stations.</summary>
+    public static MartBuilder Builder(LocalFolderBlobStore store, FolderLedger ledger, ILogger<MartBuilder> logger, int partStations = MartParts.DefaultMinStations) =>
+        new(store, ledger, logger) { MinPartStations = partStations };
 
     /// <summary>One station sends a corrected file for the month: a new accepted version, staged and recorded as intake would.</summary>
     public static async Task CorrectAsync(LocalFolderBlobStore store, FolderLedger ledger, Period period, int months)

@@ -279,7 +279,7 @@ internal static class Scenarios
         {
             await Correction.CorrectAsync(store, ledger, period, months);
             reference = await new ReferenceStore(store).GetAsync();
-            await Correction.Builder(store, storeRoot, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
+            await Correction.Builder(store, ledger, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         }
 
         await Correction.CorrectAsync(store, ledger, period, months);
@@ -288,7 +288,7 @@ internal static class Scenarios
         BuildLogger.LogInformation("Timed from here");
         var result = reference is null
             ? await Correction.BuildMartsAsync(store, storeRoot, months, BuildLogger, partStations)
-            : await Correction.Builder(store, storeRoot, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
+            : await Correction.Builder(store, ledger, BuildLogger, partStations).BuildAsync(reference, Correction.NowAfter(months), DeadlinePolicy.Default);
         if (!result.PeriodsRebuilt.Contains(period))
         {
             throw new InvalidOperationException($"The correction of {period} did not rebuild it.");
